@@ -1,0 +1,100 @@
+"""The suite file, as pydantic models. Cross-file checks (templates, axis files) live in loader."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from harness.suite.axis import NAME_PATTERN, StrictModel
+from harness.suite.decisions import DECISION_VALUES
+
+__all__ = ["Design", "ModelConfig", "Scenario", "Suite", "Thresholds", "DEFAULT_MODEL"]
+
+DEFAULT_MODEL = "local:smollm2"
+
+Scalar = str | int | float | bool
+
+
+class ModelConfig(StrictModel):
+    """A backend, a model name and the parameters that change its output."""
+
+    spec: str = Field(min_length=3)
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    max_tokens: int = Field(default=256, gt=0, le=32768)
+    seed: int | None = 0
+    top_p: float | None = Field(default=None, gt=0.0, le=1.0)
+    repeat_penalty: float | None = Field(default=None, gt=0.0)
+    concurrency: int = Field(default=8, ge=1, le=1024)
+
+
+class Design(StrictModel):
+    one_at_a_time: bool = True
+    factorial: list[str] = Field(default_factory=list)
+    null_perturbations: int = Field(default=1, ge=0, le=10)
+
+    @field_validator("factorial")
+    @classmethod
+    def _factorial_size(cls, axes: list[str]) -> list[str]:
+        if len(axes) == 1:
+            raise ValueError("a factorial design needs at least two axes")
+        if len(set(axes)) != len(axes):
+            raise ValueError("an axis is named twice")
+        return axes
+
+
+class Thresholds(StrictModel):
+    """Defaults: a flip or rate difference of 10 points beyond noise is a failure; verdicts need
+    at least 3 vignettes."""
+
+    flip_rate: float = Field(default=0.10, gt=0.0, le=1.0)
+    decision_rate_difference: float = Field(default=0.10, gt=0.0, le=1.0)
+    flag_rate_difference: float = Field(default=0.10, gt=0.0, le=1.0)
+    min_vignettes: int = Field(default=3, ge=1)
+
+
+class Scenario(StrictModel):
+    id: str = Field(pattern=NAME_PATTERN)
+    title: str = ""
+    template: str = Field(min_length=1)
+    variables: dict[str, Scalar | list[Scalar]] = Field(default_factory=dict)
+    red_flags: list[str] = Field(default_factory=list)
+    decisions: list[str] = Field(default_factory=lambda: ["triage"], min_length=1)
+    gold: dict[str, str] = Field(default_factory=dict)
+    clinically_relevant: list[str] = Field(default_factory=list)
+    axes: list[str] | None = None
+
+    @field_validator("decisions")
+    @classmethod
+    def _known_decisions(cls, decisions: list[str]) -> list[str]:
+        for d in decisions:
+            if d not in DECISION_VALUES:
+                raise ValueError(f"unknown decision {d!r}; known: {', '.join(DECISION_VALUES)}")
+        return decisions
+
+    @model_validator(mode="after")
+    def _gold_matches_decisions(self) -> Scenario:
+        for name, value in self.gold.items():
+            if name not in self.decisions:
+                raise ValueError(f"gold names {name!r}, which is not in decisions")
+            if value not in DECISION_VALUES[name]:
+                allowed = ", ".join(DECISION_VALUES[name])
+                raise ValueError(f"gold {name} {value!r} is not one of: {allowed}")
+        return self
+
+
+class Suite(StrictModel):
+    schema_version: Literal[1] = 1
+    name: str = Field(pattern=NAME_PATTERN)
+    description: str = ""
+    prompts_dir: str = "../prompts"
+    axes_dir: str = "axes"
+    system_prompt: str | None = None
+    structured_output: bool = True
+    answer_max_chars: int = Field(default=400, ge=40, le=20000)
+    axes: list[str | dict[str, Any]] = Field(min_length=1)
+    design: Design = Field(default_factory=Design)
+    samples: int = Field(default=1, ge=1, le=1000)
+    models: list[ModelConfig] = Field(default_factory=lambda: [ModelConfig(spec=DEFAULT_MODEL)])
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    scenarios: list[Scenario] = Field(min_length=1)
