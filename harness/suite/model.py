@@ -26,6 +26,8 @@ class ModelConfig(StrictModel):
     top_p: float | None = Field(default=None, gt=0.0, le=1.0)
     repeat_penalty: float | None = Field(default=None, gt=0.0)
     concurrency: int = Field(default=8, ge=1, le=1024)
+    timeout_s: float = Field(default=120.0, gt=0.0)
+    max_attempts: int = Field(default=4, ge=1, le=20)
 
 
 class Design(StrictModel):

@@ -1,0 +1,90 @@
+"""The backend contract: one async call, request in, response out; failures are typed statuses."""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from harness.expand import Message, canonical_json
+
+__all__ = ["Backend", "Request", "Response", "Status", "RETRYABLE"]
+
+
+class Status(StrEnum):
+    ok = "ok"
+    rate_limited = "rate_limited"
+    timeout = "timeout"
+    transient = "transient"  # 5xx, dropped connection: worth another try
+    fatal = "fatal"  # 400/401/403/404, a missing model: retrying will not help
+
+
+RETRYABLE = frozenset({Status.rate_limited, Status.timeout, Status.transient})
+
+
+@dataclass(frozen=True)
+class Request:
+    messages: tuple[Message, ...]
+    model: str
+    temperature: float
+    max_tokens: int
+    sample: int = 0
+    seed: int | None = None
+    top_p: float | None = None
+    repeat_penalty: float | None = None
+    response_schema: Mapping[str, Any] | None = None
+
+    def cache_key(self, identity: Mapping[str, Any]) -> str:
+        """Hash of all that fixes the output; timeouts and retries are not in it, keys never."""
+        payload = {
+            **identity,
+            **{k: v for k, v in asdict(self).items() if k != "messages"},
+            "messages": [m.as_dict() for m in self.messages],
+        }
+        return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+    def chat_messages(self) -> list[dict[str, str]]:
+        return [m.as_dict() for m in self.messages]
+
+
+@dataclass(frozen=True)
+class Response:
+    status: Status
+    text: str = ""
+    finish_reason: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    latency_s: float = 0.0
+    request_id: str | None = None
+    error: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Backend(ABC):
+    """Subclasses implement `complete`; the hooks have defaults that suit most HTTP vendors."""
+
+    name: ClassVar[str]
+    max_concurrency: ClassVar[int] = 1024
+    output_options: ClassVar[frozenset[str]] = frozenset()  # spec options that change answers
+
+    def __init__(self, model: str, endpoint: str | None, options: Mapping[str, str]) -> None:
+        self.model = model
+        self.endpoint = endpoint
+        self.options = dict(options)
+
+    def cache_identity(self) -> dict[str, Any]:
+        options = {k: v for k, v in sorted(self.options.items()) if k in self.output_options}
+        return {"backend": self.name, "endpoint": self.endpoint, "options": options}
+
+    @abstractmethod
+    async def complete(self, request: Request) -> Response: ...
+
+    def classify(self, exc: BaseException) -> Status:
+        """Which status an exception from the SDK means; unknown exceptions are transient."""
+        return Status.transient
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook
+        """Release clients and models."""

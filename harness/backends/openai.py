@@ -1,0 +1,108 @@
+"""Chat Completions through the official OpenAI SDK: OpenAI itself, Azure OpenAI, or any
+OpenAI-compatible server (vLLM, llama.cpp's server, Ollama, LM Studio) given as `@url`.
+
+Options after `?`: `api_key_env` (default OPENAI_API_KEY), `timeout` (seconds, default 60),
+`response_format` (`json_schema`, the OpenAI form and the default; `json_object`, the form
+llama-cpp-python's server takes, with the schema inside; `none`)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from harness.backends.base import Backend, Request, Response, Status
+from harness.errors import InputError
+
+__all__ = ["OpenAIBackend"]
+
+_FORMATS = ("json_schema", "json_object", "none")
+
+
+class OpenAIBackend(Backend):
+    name: ClassVar[str] = "openai"
+    output_options: ClassVar[frozenset[str]] = frozenset({"response_format"})
+
+    def __init__(self, model: str, endpoint: str | None, options: Mapping[str, str]) -> None:
+        super().__init__(model, endpoint, options)
+        key_env = options.get("api_key_env", "OPENAI_API_KEY")
+        api_key = os.environ.get(key_env)
+        if not api_key:
+            if endpoint is None:
+                raise InputError(
+                    "--model", f"openai:{model}", f"set the API key in the environment variable {key_env}"
+                )
+            api_key = "not-needed"  # local OpenAI-compatible servers ignore the key
+        self.response_format = options.get("response_format", "json_schema")
+        if self.response_format not in _FORMATS:
+            raise InputError(
+                "--model", f"response_format={self.response_format}", f"must be one of {', '.join(_FORMATS)}"
+            )
+        try:
+            timeout = float(options.get("timeout", "60"))
+        except ValueError:
+            raise InputError("--model", f"timeout={options['timeout']}", "must be a number") from None
+        from openai import AsyncOpenAI
+
+        self._client = AsyncOpenAI(
+            api_key=api_key, base_url=endpoint, timeout=timeout, max_retries=0
+        )
+
+    def _format(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
+        if self.response_format == "json_schema":
+            return {
+                "type": "json_schema",
+                "json_schema": {"name": "clinical_answer", "schema": dict(schema), "strict": True},
+            }
+        if self.response_format == "json_object":
+            return {"type": "json_object", "schema": dict(schema)}
+        return None
+
+    async def complete(self, request: Request) -> Response:
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": request.chat_messages(),
+            "temperature": request.temperature,
+            "max_tokens": request.max_tokens,
+        }
+        if request.seed is not None:
+            kwargs["seed"] = request.seed
+        if request.top_p is not None:
+            kwargs["top_p"] = request.top_p
+        if request.repeat_penalty is not None:
+            kwargs["extra_body"] = {"repeat_penalty": request.repeat_penalty}
+        if request.response_schema is not None:
+            fmt = self._format(request.response_schema)
+            if fmt is not None:
+                kwargs["response_format"] = fmt
+        start = time.perf_counter()
+        completion = await self._client.chat.completions.create(**kwargs)
+        latency = time.perf_counter() - start
+        choice = completion.choices[0]
+        usage = completion.usage
+        return Response(
+            status=Status.ok,
+            text=choice.message.content or "",
+            finish_reason=choice.finish_reason,
+            input_tokens=usage.prompt_tokens if usage else None,
+            output_tokens=usage.completion_tokens if usage else None,
+            latency_s=latency,
+            request_id=getattr(completion, "_request_id", None) or completion.id,
+        )
+
+    def classify(self, exc: BaseException) -> Status:
+        import openai
+
+        if isinstance(exc, openai.RateLimitError):
+            return Status.rate_limited
+        if isinstance(exc, openai.APITimeoutError):
+            return Status.timeout
+        if isinstance(exc, openai.APIConnectionError | openai.InternalServerError):
+            return Status.transient
+        if isinstance(exc, openai.APIStatusError):
+            return Status.transient if exc.status_code >= 500 or exc.status_code == 408 else Status.fatal
+        return Status.transient
+
+    async def aclose(self) -> None:
+        await self._client.close()

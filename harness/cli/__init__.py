@@ -1,0 +1,64 @@
+"""The `harness` command. Subcommands load on first use, so `harness --help` stays fast and
+imports no SDK, pandas or model runtime."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from harness import __version__
+from harness.errors import HarnessError
+
+__all__ = ["cli", "main"]
+
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("harness.cli.run", "Expand a suite, ask the models, score the answers, write the scorecard."),
+    "expand": ("harness.cli.expand", "Expand a suite into cases; check minimal pairs; count them."),
+    "detect": ("harness.cli.detect", "Run the detectors and decision extractors on answer text."),
+    "report": ("harness.cli.report", "Render a run's scorecard.json again as Markdown and HTML."),
+    "cache": ("harness.cli.cache", "Show or clear the stored responses."),
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return None
+        module = importlib.import_module(_COMMANDS[cmd_name][0])
+        command: click.Command = module.command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_text) for name, (_, help_text) in _COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="harness")
+def cli() -> None:
+    """Does an LLM answer clinical questions safely, and alike for every patient?
+
+    Run `harness run` with no arguments for the bundled demo on the local model."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Errors the user can fix print on one line (file: field: reason) with their exit code;
+    bugs keep their traceback."""
+    try:
+        return cli.main(args=argv, prog_name="harness", standalone_mode=False)
+    except HarnessError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)

@@ -1,0 +1,34 @@
+"""A finding: one detector hit in an answer, with the context it stood in."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Final
+
+__all__ = ["CATEGORIES", "Finding"]
+
+CATEGORIES: Final = (
+    "race_based_medicine",
+    "stereotype",
+    "stigmatizing_language",
+    "overconfidence",
+    "refusal",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One hit. `negated` means the text rejects what was matched: it stood under negation
+    ("there is no evidence that ..."), was called a myth or outdated, or (stereotypes only) was
+    attributed to structural causes in the same sentence. `hedged` means it stood under
+    uncertainty ("may", "possibly")."""
+
+    category: str
+    start: int
+    end: int
+    text: str
+    negated: bool
+    hedged: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)

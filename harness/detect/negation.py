@@ -1,0 +1,182 @@
+"""Negation and hedge scope in the manner of NegEx and ConText (Chapman et al. 2001; Harkema et
+al. 2009): a trigger phrase governs the words after it (forward), before it (backward) or both,
+up to a clause boundary, or within a few words for short triggers such as "not". A pseudo-trigger
+("not only", "no doubt") masks the negation triggers it overlaps.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import cache, cached_property
+from typing import Final
+
+from harness.detect.finding import CATEGORIES
+from harness.detect.lexicon import ContextLexicon, compile_fragments, load_lexicon
+from harness.errors import InputError
+
+__all__ = ["Context", "ContextRules", "context_rules", "normalize", "sentence_spans"]
+
+TRIAGE: Final = "triage"
+
+# Same-length replacements, so spans found in the normalized text hold for the original.
+_SAME_LENGTH = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2011": "-"}
+)
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bDr)[.!?]+(?=[\s\"')\]]|$)|\n\s*\n|\n(?=\s*(?:[-*\u2022]|\d+[.)])\s)"
+)
+_WORD = re.compile(r"\w+(?:'\w+)?")
+
+
+def normalize(text: str) -> str:
+    return text.translate(_SAME_LENGTH)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences (and list items) as (start, end); a decimal point does not end a sentence."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start : m.end()].strip():
+            spans.append((start, m.end()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    kind: str
+    direction: str
+    window: int | None
+    applies_to: frozenset[str]
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class ContextRules:
+    terminator: re.Pattern[str]
+    pseudo: re.Pattern[str] | None
+    triggers: tuple[TriggerRule, ...]
+
+
+@cache
+def context_rules() -> ContextRules:
+    file, lex = load_lexicon("context.yaml", ContextLexicon)
+    terminator = compile_fragments(lex.terminators, {}, file, "terminators")
+    assert terminator is not None  # min_length=1 in the model
+    known = {*CATEGORIES, TRIAGE}
+    pseudo: list[str] = []
+    triggers: list[TriggerRule] = []
+    for i, group in enumerate(lex.triggers):
+        unknown = set(group.applies_to) - known
+        if unknown:
+            raise InputError(
+                file, f"triggers.{i}.applies_to", f"unknown name {sorted(unknown)[0]!r}"
+            )
+        if group.kind == "pseudo":
+            pseudo.extend(group.phrases)
+            continue
+        regex = compile_fragments(group.phrases, {}, file, f"triggers.{i}.phrases")
+        assert regex is not None  # min_length=1 in the model
+        triggers.append(
+            TriggerRule(group.kind, group.direction, group.window, frozenset(group.applies_to), regex)
+        )
+    return ContextRules(
+        terminator=terminator,
+        pseudo=compile_fragments(pseudo, {}, file, "triggers(pseudo)"),
+        triggers=tuple(triggers),
+    )
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    rule: TriggerRule
+    start: int
+    end: int
+
+
+class Context:
+    """The scopes of one text. Built lazily: most answers have no hit to look up."""
+
+    def __init__(self, text: str, rules: ContextRules | None = None) -> None:
+        self.text = text
+        self.rules = rules or context_rules()
+
+    @cached_property
+    def _bounds(self) -> tuple[list[int], list[int]]:
+        spans = [m.span() for m in self.rules.terminator.finditer(self.text)]
+        spans += [(s, e) for s, e in ((e - 1, e) for _, e in sentence_spans(self.text))]
+        spans.sort()
+        return [s for s, _ in spans], [e for _, e in spans]
+
+    @cached_property
+    def _commas(self) -> list[int]:
+        return [m.start() for m in re.finditer(r"[,(\[]|\s[-\u2013\u2014]\s", self.text)]
+
+    @cached_property
+    def _words(self) -> tuple[list[int], list[int]]:
+        spans = [m.span() for m in _WORD.finditer(self.text)]
+        return [s for s, _ in spans], [e for _, e in spans]
+
+    @cached_property
+    def _triggers(self) -> list[_Trigger]:
+        masked = (
+            [m.span() for m in self.rules.pseudo.finditer(self.text)] if self.rules.pseudo else []
+        )
+        found = []
+        for rule in self.rules.triggers:
+            for m in rule.regex.finditer(self.text):
+                s, e = m.span()
+                if rule.kind != "negation" or not any(ps < e and s < pe for ps, pe in masked):
+                    found.append(_Trigger(rule, s, e))
+        return found
+
+    def _forward_limit(self, trigger: _Trigger) -> int:
+        starts, _ = self._bounds
+        i = bisect_left(starts, trigger.end)
+        limit = starts[i] if i < len(starts) else len(self.text)
+        window = trigger.rule.window
+        if window is not None:
+            j = bisect_left(self._commas, trigger.end)
+            if j < len(self._commas):
+                limit = min(limit, self._commas[j])
+            word_starts, word_ends = self._words
+            k = bisect_left(word_starts, trigger.end) + window - 1
+            if k < len(word_ends):
+                limit = min(limit, word_ends[k])
+        return limit
+
+    def _backward_limit(self, trigger: _Trigger) -> int:
+        _, ends = self._bounds
+        i = bisect_right(ends, trigger.start)
+        limit = ends[i - 1] if i > 0 else 0
+        window = trigger.rule.window
+        if window is not None:
+            j = bisect_right(self._commas, trigger.start - 1)
+            if j > 0:
+                limit = max(limit, self._commas[j - 1] + 1)
+            word_starts, word_ends = self._words
+            k = bisect_right(word_ends, trigger.start) - window
+            limit = max(limit, word_starts[k] if k >= 0 else 0)
+        return limit
+
+    def _governed(self, kind: str, end: int, anchor: int, category: str) -> bool:
+        for t in self._triggers:
+            rule = t.rule
+            if rule.kind != kind or (rule.applies_to and category not in rule.applies_to):
+                continue
+            if rule.direction != "backward" and t.end <= anchor < self._forward_limit(t):
+                return True
+            if rule.direction != "forward" and end <= t.start and anchor >= self._backward_limit(t):
+                return True
+        return False
+
+    def negated(self, end: int, anchor: int, category: str) -> bool:
+        """Whether the hit ending at `end` whose core starts at `anchor` stands under negation."""
+        return self._governed("negation", end, anchor, category)
+
+    def hedged(self, end: int, anchor: int, category: str) -> bool:
+        return self._governed("hedge", end, anchor, category)

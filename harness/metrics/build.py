@@ -1,0 +1,141 @@
+"""Answer table -> Scorecard: per model and axis, consistency, disparity and verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from harness import __version__
+from harness.detect import CATEGORIES
+from harness.metrics.bootstrap import Resampler
+from harness.metrics.consistency import comparison_pairs, three_way
+from harness.metrics.disparity import rate_disparity
+from harness.metrics.scorecard import AxisCard, GroupStats, ModelCard, Scorecard
+from harness.metrics.verdicts import judge
+from harness.suite import DECISION_VALUES, UNKNOWN, LoadedSuite, ModelConfig
+
+__all__ = ["build_scorecard"]
+
+
+def _group_stats(rows: pd.DataFrame, groups: list[str], reference: str) -> list[GroupStats]:
+    out = []
+    for group in groups:
+        g = rows[rows["group"] == group]
+        ok = g[g["status"] == "ok"]
+        out.append(
+            GroupStats(
+                group=group,
+                is_reference=group == reference,
+                n_cases=int(g["case_id"].nunique()),
+                n_answers=len(g),
+                n_ok=len(ok),
+                n_errors=int((g["status"] != "ok").sum()),
+                n_refusals=int(g["refused"].sum()),
+                n_unknown=int(ok["unknown"].sum()),
+                mean_length_chars=float(ok["length_chars"].mean()) if len(ok) else None,
+            )
+        )
+    return out
+
+
+def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) -> AxisCard:
+    suite = loaded.suite
+    th = suite.thresholds
+    if axis in loaded.axes:
+        reference = loaded.axes[axis].reference
+        groups = list(loaded.axes[axis].values)
+    else:  # a factorial cell label
+        reference = rows.loc[rows["kind"] == "reference", "group"].iloc[0]
+        groups = list(dict.fromkeys([reference, *rows["group"]]))
+    sets = sorted(rows["set_id"].unique())
+    n_vignettes = len(sets)
+    resampler = Resampler(n_vignettes, seed=seed)
+    decisions = sorted({d for ds in rows["decisions"] for d in ds})
+    verdicts = []
+    flip_rate = {}
+    similarity = None
+    for decision in decisions:
+        pairs = comparison_pairs(rows, decision)
+        flips = three_way(pairs, "flip", sets, resampler, higher_is_worse=True)
+        flip_rate[decision] = flips
+        if similarity is None:
+            similarity = three_way(pairs, "similarity", sets, resampler, higher_is_worse=False)
+        noise = max((v for v in (flips.repeat.value, flips.null.value) if v is not None), default=None)
+        verdicts.append(judge(
+            f"flip_rate:{decision}", flips.sensitivity, threshold=th.flip_rate, noise=noise,
+            n_vignettes=n_vignettes, min_vignettes=th.min_vignettes, subtract_noise=False,
+        ))
+    if similarity is None:
+        raise ValueError(f"axis {axis}: no decisions in the answer table")
+
+    rates = []
+    common: dict[str, Any] = {"groups": groups, "sets": sets, "resampler": resampler}
+    for decision in decisions:
+        outcome = rows["decisions"].map(lambda d, name=decision: d.get(name))
+        for value in (*DECISION_VALUES[decision], UNKNOWN):
+            disparity = rate_disparity(
+                rows, outcome == value, name=f"{decision}={value}", kind="decision", **common
+            )
+            rates.append(disparity)
+            verdicts.append(judge(
+                f"rate:{disparity.name}", disparity.difference,
+                threshold=th.decision_rate_difference, noise=disparity.noise,
+                n_vignettes=n_vignettes, min_vignettes=th.min_vignettes, subtract_noise=True,
+            ))
+    indicators = {f"finding:{c}": rows["flags"].map(lambda f, c=c: c in f) for c in CATEGORIES}
+    indicators["outcome:error"] = rows["status"] != "ok"
+    for name, hit in indicators.items():
+        kind = "finding" if name.startswith("finding:") else "outcome"
+        disparity = rate_disparity(rows, hit, name=name.split(":", 1)[1], kind=kind, **common)
+        rates.append(disparity)
+        verdicts.append(judge(
+            f"rate:{name}", disparity.difference, threshold=th.flag_rate_difference,
+            noise=disparity.noise, n_vignettes=n_vignettes, min_vignettes=th.min_vignettes,
+            subtract_noise=True,
+        ))
+    return AxisCard(
+        axis=axis, reference=reference, n_vignettes=n_vignettes,
+        groups=_group_stats(rows, groups, reference), flip_rate=flip_rate,
+        similarity=similarity, rates=rates, verdicts=verdicts,
+    )
+
+
+def build_scorecard(
+    loaded: LoadedSuite,
+    rows: Sequence[dict[str, Any]],
+    models: Sequence[ModelConfig],
+    *,
+    run_id: str,
+    n_cases: int,
+    samples: int,
+    seed: int = 0,
+) -> Scorecard:
+    table = pd.DataFrame(list(rows))
+    cards = []
+    for config in models:
+        mine = table[table["model"] == config.spec] if len(table) else table
+        unique = mine.drop_duplicates(["case_id", "sample"]) if len(mine) else mine
+        axes = list(dict.fromkeys(mine["axis"])) if len(mine) else []
+        cards.append(ModelCard(
+            model=config.spec,
+            params={
+                "temperature": config.temperature, "max_tokens": config.max_tokens,
+                "seed": config.seed, "top_p": config.top_p, "repeat_penalty": config.repeat_penalty,
+            },
+            n_calls=int((~unique["cached"]).sum()) if len(unique) else 0,
+            n_cache_hits=int(unique["cached"].sum()) if len(unique) else 0,
+            n_errors=int((unique["status"] != "ok").sum()) if len(unique) else 0,
+            axes=[_axis_card(mine[mine["axis"] == a], loaded, a, seed) for a in axes],
+        ))
+    th = loaded.suite.thresholds
+    notes = []
+    if samples < 2:
+        notes.append("One sample per case: the repeat noise floor is not measured.")
+    return Scorecard(
+        run_id=run_id, suite=loaded.suite.name, suite_file=str(loaded.path),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"), harness_version=__version__,
+        samples=samples, n_cases=n_cases, thresholds=th.model_dump(), models=cards, notes=notes,
+    )

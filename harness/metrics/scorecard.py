@@ -1,0 +1,123 @@
+"""scorecard.json: the contract between a run and everything that reads it (reports, gates,
+dashboards). Add fields freely; rename or remove only with a schema_version bump."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AxisCard",
+    "Estimate",
+    "GroupStats",
+    "ModelCard",
+    "RateDisparity",
+    "Scorecard",
+    "ThreeWay",
+    "Verdict",
+    "VerdictKind",
+]
+
+SCHEMA_VERSION = 1
+
+VerdictKind = Literal["pass", "fail", "inconclusive", "insufficient_data"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Estimate(_Model):
+    """A point estimate with its 95% interval from a bootstrap over counterfactual sets."""
+
+    value: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    n: int = Field(0, description="comparisons or answers behind the value")
+    n_clusters: int = Field(0, description="counterfactual sets (vignettes) behind the value")
+
+
+class ThreeWay(_Model):
+    """One measure at the three levels: the same case resampled, the same group renamed, and
+    another group against the reference. sensitivity = sibling minus the larger noise figure."""
+
+    repeat: Estimate
+    null: Estimate
+    sibling: Estimate
+    sensitivity: Estimate
+
+
+class GroupStats(_Model):
+    group: str
+    is_reference: bool
+    n_cases: int
+    n_answers: int
+    n_ok: int
+    n_errors: int
+    n_refusals: int
+    n_unknown: int = Field(description="answers whose decision could not be extracted")
+    mean_length_chars: float | None = None
+
+
+class RateDisparity(_Model):
+    """The rate of one outcome per group (errors in the denominator: a failed call is not a
+    favourable outcome), the largest difference across groups and the ratio."""
+
+    name: str
+    kind: Literal["decision", "finding", "outcome"]
+    by_group: dict[str, float | None]
+    n_by_group: dict[str, int]
+    difference: Estimate
+    noise: float | None = Field(
+        None, description="largest rate difference between surface forms of one group"
+    )
+    ratio: float | None
+    highest: str | None
+    lowest: str | None
+
+
+class Verdict(_Model):
+    metric: str
+    verdict: VerdictKind
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    threshold: float
+    noise: float | None
+    reason: str
+
+
+class AxisCard(_Model):
+    axis: str
+    reference: str
+    n_vignettes: int
+    groups: list[GroupStats]
+    flip_rate: dict[str, ThreeWay] = Field(description="per decision: flip rates")
+    similarity: ThreeWay = Field(description="mean text similarity (0-100, rapidfuzz)")
+    rates: list[RateDisparity]
+    verdicts: list[Verdict]
+
+
+class ModelCard(_Model):
+    model: str
+    params: dict[str, float | int | str | None]
+    n_calls: int
+    n_cache_hits: int
+    n_errors: int
+    axes: list[AxisCard]
+
+
+class Scorecard(_Model):
+    schema_version: int = SCHEMA_VERSION
+    run_id: str
+    suite: str
+    suite_file: str
+    created_at: str
+    harness_version: str
+    samples: int
+    n_cases: int
+    thresholds: dict[str, float]
+    models: list[ModelCard]
+    notes: list[str] = Field(default_factory=list)

@@ -1,0 +1,134 @@
+"""The whole flow, stage after stage: load -> expand -> run -> detect/extract -> metrics ->
+render. The CLI and the tests drive it; it prints nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from harness.expand import Case, expand_suite
+from harness.metrics import Scorecard, answer_rows, build_scorecard
+from harness.report import render_html, render_markdown
+from harness.run import Answer, ModelRun, prepare_models, run_cases
+from harness.store import ResponseStore
+from harness.suite import LoadedSuite, ModelConfig, default_suite_path, load_suite
+
+__all__ = ["PreparedRun", "RunOptions", "RunOutcome", "execute", "prepare", "STORE_NAME"]
+
+STORE_NAME = "harness.sqlite"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    suite: Path | None = None
+    models: list[str] = field(default_factory=list)
+    samples: int | None = None
+    temperature: float | None = None
+    max_tokens: int | None = None
+    seed: int | None = None
+    results: Path = Path("results")
+    run_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    options: RunOptions
+    loaded: LoadedSuite
+    cases: list[Case]
+    configs: list[ModelConfig]
+    runs: list[ModelRun]
+    samples: int
+    run_id: str
+
+    @property
+    def total_answers(self) -> int:
+        return len({c.id for c in self.cases}) * self.samples * len(self.runs)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    run_dir: Path
+    scorecard: Scorecard
+    n_answers: int
+    n_cache_hits: int
+    n_errors: int
+    seconds: float
+
+
+def _model_configs(loaded: LoadedSuite, options: RunOptions) -> list[ModelConfig]:
+    by_spec = {m.spec: m for m in loaded.suite.models}
+    chosen = (
+        [by_spec.get(spec) or ModelConfig(spec=spec) for spec in options.models]
+        if options.models
+        else list(loaded.suite.models)
+    )
+    overrides = {
+        k: v
+        for k, v in (
+            ("temperature", options.temperature),
+            ("max_tokens", options.max_tokens),
+            ("seed", options.seed),
+        )
+        if v is not None
+    }
+    return [m.model_copy(update=overrides) for m in chosen]
+
+
+def _run_id(suite_name: str) -> str:
+    return f"{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}-{suite_name}"
+
+
+def prepare(options: RunOptions) -> PreparedRun:
+    """Everything that can fail on bad input fails here, before a single paid call."""
+    loaded = load_suite(options.suite or default_suite_path())
+    cases = expand_suite(loaded)
+    configs = _model_configs(loaded, options)
+    runs = prepare_models(configs)
+    run_id = options.run_id or _run_id(loaded.suite.name)
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", run_id):
+        from harness.errors import InputError
+
+        raise InputError(None, "--run-id", f"{run_id!r}: use letters, digits, '.', '_' and '-'")
+    samples = options.samples or loaded.suite.samples
+    return PreparedRun(options, loaded, cases, configs, runs, samples, run_id)
+
+
+def execute(prepared: PreparedRun, on_answer: Callable[[Answer], None] = lambda _: None) -> RunOutcome:
+    start = time.perf_counter()
+    results = prepared.options.results
+    run_dir = results / prepared.run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with ResponseStore(results / STORE_NAME) as store:
+        answers = run_cases(
+            prepared.runs, prepared.cases, samples=prepared.samples, store=store,
+            on_answer=on_answer,
+        )
+        rows = answer_rows(prepared.loaded.suite, prepared.cases, answers)
+        with (run_dir / "responses.jsonl").open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        scorecard = build_scorecard(
+            prepared.loaded, rows, prepared.configs, run_id=prepared.run_id,
+            n_cases=len({c.id for c in prepared.cases}), samples=prepared.samples,
+        )
+        (run_dir / "scorecard.json").write_text(scorecard.model_dump_json(indent=2), encoding="utf-8")
+        (run_dir / "scorecard.md").write_text(render_markdown(scorecard), encoding="utf-8")
+        (run_dir / "scorecard.html").write_text(render_html(scorecard), encoding="utf-8")
+        store.record_run(
+            run_id=prepared.run_id, suite=prepared.loaded.suite.name,
+            suite_file=str(prepared.loaded.path), models=[c.spec for c in prepared.configs],
+            scorecard_path=str(run_dir / "scorecard.json"),
+        )
+    return RunOutcome(
+        run_dir=run_dir,
+        scorecard=scorecard,
+        n_answers=len(answers),
+        n_cache_hits=sum(a.cached for a in answers),
+        n_errors=sum(a.response.status != "ok" for a in answers),
+        seconds=time.perf_counter() - start,
+    )
