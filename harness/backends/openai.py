@@ -43,11 +43,18 @@ class OpenAIBackend(Backend):
             timeout = float(options.get("timeout", "60"))
         except ValueError:
             raise InputError("--model", f"timeout={options['timeout']}", "must be a number") from None
-        from openai import AsyncOpenAI
+        self._client_args: dict[str, Any] = {
+            "api_key": api_key, "base_url": endpoint, "timeout": timeout, "max_retries": 0
+        }
+        self._client: Any = None
 
-        self._client = AsyncOpenAI(
-            api_key=api_key, base_url=endpoint, timeout=timeout, max_retries=0
-        )
+    def _get_client(self) -> Any:
+        """Made on first use, inside the event loop that will use it."""
+        if self._client is None:
+            from openai import AsyncOpenAI
+
+            self._client = AsyncOpenAI(**self._client_args)
+        return self._client
 
     def _format(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
         if self.response_format == "json_schema":
@@ -77,7 +84,7 @@ class OpenAIBackend(Backend):
             if fmt is not None:
                 kwargs["response_format"] = fmt
         start = time.perf_counter()
-        completion = await self._client.chat.completions.create(**kwargs)
+        completion = await self._get_client().chat.completions.create(**kwargs)
         latency = time.perf_counter() - start
         choice = completion.choices[0]
         usage = completion.usage
@@ -105,4 +112,6 @@ class OpenAIBackend(Backend):
         return Status.transient
 
     async def aclose(self) -> None:
-        await self._client.close()
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()

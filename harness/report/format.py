@@ -244,6 +244,7 @@ class RateRow:
     kind: str
     cells: list[RateCell]
     difference: str
+    noise: str
     ratio: str
     highest: str
     lowest: str
@@ -275,6 +276,7 @@ def rate_rows(axis: AxisCard) -> list[RateRow]:
             kind=r.kind,
             cells=[_rate_cell(r, g) for g in groups],
             difference=estimate(r.difference),
+            noise=percent(r.noise),
             ratio=ratio(r.ratio),
             highest=r.highest or DASH,
             lowest=r.lowest or DASH,

@@ -107,13 +107,23 @@ def _axis(axis: AxisCard) -> list[str]:
     lines += ["#### Rate disparities", ""]
     if axis.rates:
         names = [_escape(g) for g in rate_groups(axis)]
-        head = ["Outcome", "Kind", *names, "Largest difference", "Ratio", "Highest", "Lowest"]
+        head = [
+            "Outcome",
+            "Kind",
+            *names,
+            "Largest difference",
+            "Noise",
+            "Ratio",
+            "Highest",
+            "Lowest",
+        ]
         rates = [
             [
                 _escape(r.name),
                 r.kind,
                 *(c.text for c in r.cells),
                 r.difference,
+                r.noise,
                 r.ratio,
                 _escape(r.highest),
                 _escape(r.lowest),

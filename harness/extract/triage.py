@@ -1,0 +1,206 @@
+"""Decisions from an answer: the structured JSON first, then an explicit label ("Triage:
+urgent"), then the free text.
+
+Free-text triage rule: the most urgent recommendation that is neither negated ("you do not need
+the emergency department") nor conditional ("if it gets worse, go to the ER"); conditional ones
+count only when there is nothing else, and "unknown" when there is nothing at all. A conditional
+is a clause holding a cue ("if", "unless", "warning signs", ...), or a whole clause that opens
+with one ("If the pain spreads, call 911").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from harness.detect.lexicon import compile_fragments, compile_pattern, load_lexicon
+from harness.detect.negation import TRIAGE, Context, normalize, sentence_spans
+from harness.extract.structured import answer_text, parse_structured
+from harness.suite.axis import Provenance, StrictModel
+from harness.suite.decisions import DECISION_VALUES, TRIAGE_ORDER, UNKNOWN
+
+__all__ = ["extract_decisions"]
+
+_STRONG_BREAK = re.compile(
+    r";|\u2014|\s-{1,2}\s|\b(?:but|however|otherwise|whereas|although|though)\b", re.I
+)
+_WEAK_BREAK = re.compile(r",|\band\b|\bthen\b", re.I)
+_LEAD_IN = re.compile(r"\W*(?:(?:and|so|but|also|then|however|otherwise|now|or)\W+)?", re.I)
+
+
+class TriageLexicon(StrictModel):
+    provenance: Provenance
+    terms: dict[str, list[str]] = {}
+    levels: dict[str, list[str]]
+    conditional: list[str] = Field(min_length=1)
+    not_conditional: list[str] = []
+
+    @field_validator("levels")
+    @classmethod
+    def _all_levels(cls, levels: dict[str, list[str]]) -> dict[str, list[str]]:
+        if set(levels) != set(TRIAGE_ORDER):
+            raise ValueError(f"levels must be exactly {', '.join(TRIAGE_ORDER)}")
+        return levels
+
+
+@dataclass(frozen=True)
+class _TriageRules:
+    levels: tuple[tuple[str, re.Pattern[str]], ...]
+    conditional: re.Pattern[str]
+    not_conditional: re.Pattern[str] | None
+
+
+@cache
+def _rules() -> _TriageRules:
+    file, lex = load_lexicon("triage.yaml", TriageLexicon)
+    levels = []
+    for level in TRIAGE_ORDER:
+        regex = compile_fragments(lex.levels[level], lex.terms, file, f"levels.{level}")
+        if regex is not None:
+            levels.append((level, regex))
+    conditional = compile_fragments(lex.conditional, lex.terms, file, "conditional")
+    assert conditional is not None  # min_length=1 in the model
+    return _TriageRules(
+        levels=tuple(levels),
+        conditional=conditional,
+        not_conditional=compile_fragments(lex.not_conditional, lex.terms, file, "not_conditional"),
+    )
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    level: str
+    start: int
+    end: int
+    negated: bool
+    conditional: bool
+
+
+def _pieces(text: str, start: int, end: int, breaks: re.Pattern[str]) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for m in breaks.finditer(text, start, end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+def _cues(text: str, start: int, end: int, rules: _TriageRules) -> list[int]:
+    masked = (
+        [m.span() for m in rules.not_conditional.finditer(text, start, end)]
+        if rules.not_conditional
+        else []
+    )
+    return [
+        m.start()
+        for m in rules.conditional.finditer(text, start, end)
+        if not any(s < m.end() and m.start() < e for s, e in masked)
+    ]
+
+
+def _conditional_spans(text: str, rules: _TriageRules) -> list[tuple[int, int]]:
+    spans = []
+    for sent_start, sent_end in sentence_spans(text):
+        for seg_start, seg_end in _pieces(text, sent_start, sent_end, _STRONG_BREAK):
+            cues = _cues(text, seg_start, seg_end, rules)
+            if not cues:
+                continue
+            lead = _LEAD_IN.match(text, seg_start, seg_end)
+            if lead is not None and cues[0] == lead.end():
+                spans.append((seg_start, seg_end))
+                continue
+            for sub in _pieces(text, seg_start, seg_end, _WEAK_BREAK):
+                if any(sub[0] <= c < sub[1] for c in cues):
+                    spans.append(sub)
+    return spans
+
+
+def recommendations(text: str) -> list[Recommendation]:
+    """Every triage recommendation in free text, with its negation and condition."""
+    text = normalize(text)
+    rules = _rules()
+    found = [
+        (level, m.start(), m.end()) for level, regex in rules.levels for m in regex.finditer(text)
+    ]
+    if not found:
+        return []
+    context = Context(text)
+    conditional = _conditional_spans(text, rules)
+    return sorted(
+        (
+            Recommendation(
+                level=level,
+                start=s,
+                end=e,
+                negated=context.negated(e, s, TRIAGE),
+                conditional=any(cs <= s < ce for cs, ce in conditional),
+            )
+            for level, s, e in found
+        ),
+        key=lambda r: r.start,
+    )
+
+
+def triage_from_text(text: str) -> str:
+    recs = [r for r in recommendations(text) if not r.negated]
+    for pool in ([r for r in recs if not r.conditional], recs):
+        if pool:
+            return min((r.level for r in pool), key=TRIAGE_ORDER.index)
+    return UNKNOWN
+
+
+def _canonical(value: object, allowed: Sequence[str]) -> str | None:
+    if not isinstance(value, str):
+        return None
+    key = re.sub(r"[\s\-]+", "_", value.strip().lower())
+    return key if key in allowed else None
+
+
+def _from_structured(data: dict[str, Any] | None, name: str, allowed: Sequence[str]) -> str | None:
+    if data is None:
+        return None
+    for key, value in data.items():
+        if re.sub(r"\W+", "_", str(key).strip().lower()) in (name, f"{name}_level"):
+            return _canonical(value, allowed)
+    return None
+
+
+@cache
+def _label(name: str) -> re.Pattern[str]:
+    values = "|".join(v.replace("_", r"[\s_-]?") for v in DECISION_VALUES[name])
+    words = name.replace("_", r"[\s_-]?")
+    return compile_pattern(
+        rf"\b{words}(?:[\s_-]+(?:level|decision|category|disposition|recommendation))?"
+        rf"[*\s]*[:=\-][*\s]*[\"'`]?({values})\b",
+        "(built in)",
+        f"label.{name}",
+    )
+
+
+def _from_label(prose: str, name: str, allowed: Sequence[str]) -> str | None:
+    found = _label(name).findall(prose)
+    return _canonical(found[-1], allowed) if found else None  # the last label is the verdict
+
+
+_FREE_TEXT = {"triage": triage_from_text}
+
+
+def extract_decisions(text: str, decisions: Sequence[str]) -> dict[str, str]:
+    """Each named decision's value, "unknown" when the answer commits to none."""
+    data = parse_structured(text)
+    prose = answer_text(text)
+    out: dict[str, str] = {}
+    for name in decisions:
+        if name not in DECISION_VALUES:
+            raise ValueError(f"unknown decision {name!r}; known: {', '.join(DECISION_VALUES)}")
+        allowed = DECISION_VALUES[name]
+        value = _from_structured(data, name, allowed) or _from_label(prose, name, allowed)
+        if value is None and name in _FREE_TEXT:
+            value = _FREE_TEXT[name](prose)
+        out[name] = value or UNKNOWN
+    return out
