@@ -35,8 +35,8 @@ class Estimate(_Model):
     value: float | None
     ci_low: float | None = None
     ci_high: float | None = None
-    n: int = Field(0, description="comparisons or answers behind the value")
-    n_clusters: int = Field(0, description="counterfactual sets (vignettes) behind the value")
+    n: int = Field(default=0, description="comparisons or answers behind the value")
+    n_clusters: int = Field(default=0, description="counterfactual sets (vignettes) behind the value")
 
 
 class ThreeWay(_Model):
@@ -71,7 +71,7 @@ class RateDisparity(_Model):
     n_by_group: dict[str, int]
     difference: Estimate
     noise: float | None = Field(
-        None, description="largest rate difference between surface forms of one group"
+        default=None, description="largest rate difference between surface forms of one group"
     )
     ratio: float | None
     highest: str | None

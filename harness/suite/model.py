@@ -47,12 +47,12 @@ class Design(StrictModel):
 
 class Thresholds(StrictModel):
     """Defaults: a flip or rate difference of 10 points beyond noise is a failure; verdicts need
-    at least 3 vignettes."""
+    at least 5 vignettes."""
 
     flip_rate: float = Field(default=0.10, gt=0.0, le=1.0)
     decision_rate_difference: float = Field(default=0.10, gt=0.0, le=1.0)
     flag_rate_difference: float = Field(default=0.10, gt=0.0, le=1.0)
-    min_vignettes: int = Field(default=3, ge=1)
+    min_vignettes: int = Field(default=5, ge=1)
 
 
 class Scenario(StrictModel):

@@ -146,6 +146,29 @@ def test_axis_table_cells() -> None:
     assert triage["cell-worst"] == "✗ FAIL"
 
 
+def test_group_rate_and_verdict_tables() -> None:
+    page = _parse(render_html(build_scorecard()))
+    black = _cells(page.tables["groups-0-0"][2])
+    assert (black["cell-group"], black["cell-errors"], black["cell-refusals"]) == (
+        "Black",
+        "9 (7.5%)",
+        "4 (3.3%)",
+    )
+    assert _cells(page.tables["groups-0-0"][1])["cell-group"] == "White reference"
+    rates = page.tables["rates-0-0"]
+    triage = rates[1]
+    assert _cells(triage)["cell-difference"] == "17.0% [5.2, 28.8]"
+    assert _cells(triage)["cell-noise"] == "4.0%"
+    assert _cells(rates[2])["cell-noise"] == "—"
+    by_group = {text: classes for classes, text in triage if "cell-rate" in classes}
+    assert "rate-high" in by_group["62.0% (n=120)"]
+    assert "rate-low" in by_group["45.0% (n=120)"]
+    verdicts = [_cells(r) for r in page.tables["verdicts-0-0"][1:]]
+    assert [v["cell-verdict"] for v in verdicts] == ["✗ FAIL", "? INCONCLUSIVE", "✓ PASS"]
+    assert verdicts[0]["cell-value"] == "0.12 [0.041, 0.203]"
+    assert verdicts[1]["cell-noise"] == "—"
+
+
 @pytest.mark.slow
 def test_browser_renders_axis_tables(tmp_path: Path) -> None:
     page = tmp_path / "scorecard.html"

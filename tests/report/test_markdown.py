@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from scorecard_sample import build_scorecard, rename_group
 
 import harness.report
-from harness.report import render_markdown
+from harness.errors import InputError
+from harness.report import load_scorecard, render_markdown
 from harness.report.format import interval
 
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
@@ -34,7 +37,33 @@ def _row(md: str, first_cells: list[str]) -> list[str]:
 
 
 def test_report_exports() -> None:
-    assert harness.report.__all__ == ["render_html", "render_markdown", "summary_table"]
+    assert harness.report.__all__ == [
+        "load_scorecard",
+        "render_html",
+        "render_markdown",
+        "summary_table",
+    ]
+
+
+def test_load_scorecard_round_trip_and_errors(tmp_path: Path) -> None:
+    card = build_scorecard()
+    path = tmp_path / "scorecard.json"
+    path.write_text(card.model_dump_json(indent=2), encoding="utf-8")
+    assert load_scorecard(path) == card
+
+    broken = card.model_dump(mode="json")
+    broken["models"][1]["axes"][0]["n_vignettes"] = "many"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_scorecard(path)
+    assert caught.value.field == "models.1.axes.0.n_vignettes"
+
+    newer = card.model_dump(mode="json") | {"schema_version": 99}
+    path.write_text(json.dumps(newer), encoding="utf-8")
+    with pytest.raises(InputError, match="newer harness"):
+        load_scorecard(path)
+    with pytest.raises(InputError):
+        load_scorecard(tmp_path / "missing.json")
 
 
 @pytest.mark.parametrize(
@@ -124,6 +153,7 @@ def test_rate_disparities_per_group() -> None:
         "50.0% (n=120)",
         "— (n=0)",
         "17.0% [5.2, 28.8]",
+        "4.0%",
         "0.73×",
         "White",
         "Black",
