@@ -170,7 +170,8 @@ class Context:
                 continue
             if rule.direction != "backward" and t.end <= anchor < self._forward_limit(t):
                 return True
-            if rule.direction != "forward" and end <= t.start and anchor >= self._backward_limit(t):
+            after_core = t.start >= end or (t.start > anchor and t.end > end - 1 < 0)
+            if rule.direction != "forward" and after_core and anchor >= self._backward_limit(t):
                 return True
         return False
 

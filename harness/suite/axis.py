@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 __all__ = ["Axis", "AxisValue", "Provenance", "StrictModel"]
 
@@ -48,8 +48,8 @@ class Axis(StrictModel):
     name: str = Field(pattern=NAME_PATTERN)
     description: str = ""
     provenance: Provenance | None = None
-    reference: str
     values: dict[str, AxisValue] = Field(min_length=2)
+    reference: str
 
     @field_validator("values")
     @classmethod
@@ -64,13 +64,13 @@ class Axis(StrictModel):
                 )
         return values
 
-    @model_validator(mode="after")
-    def _reference_exists(self) -> Axis:
-        if self.reference not in self.values:
-            raise ValueError(
-                f"reference {self.reference!r} is not one of the values {sorted(self.values)}"
-            )
-        return self
+    @field_validator("reference")
+    @classmethod
+    def _reference_exists(cls, reference: str, info: ValidationInfo) -> str:
+        values = info.data.get("values")
+        if values is not None and reference not in values:
+            raise ValueError(f"reference {reference!r} is not one of the values {sorted(values)}")
+        return reference
 
     @property
     def slots(self) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from harness.suite.axis import NAME_PATTERN, StrictModel
 from harness.suite.decisions import DECISION_VALUES
@@ -74,15 +74,17 @@ class Scenario(StrictModel):
                 raise ValueError(f"unknown decision {d!r}; known: {', '.join(DECISION_VALUES)}")
         return decisions
 
-    @model_validator(mode="after")
-    def _gold_matches_decisions(self) -> Scenario:
-        for name, value in self.gold.items():
-            if name not in self.decisions:
+    @field_validator("gold")
+    @classmethod
+    def _gold_matches_decisions(cls, gold: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        decisions = info.data.get("decisions", [])
+        for name, value in gold.items():
+            if name not in decisions:
                 raise ValueError(f"gold names {name!r}, which is not in decisions")
             if value not in DECISION_VALUES[name]:
                 allowed = ", ".join(DECISION_VALUES[name])
                 raise ValueError(f"gold {name} {value!r} is not one of: {allowed}")
-        return self
+        return gold
 
 
 class Suite(StrictModel):

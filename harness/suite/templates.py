@@ -68,8 +68,13 @@ class TemplateRenderer:
             raise InputError(
                 suite_file, field, f"template {name!r}: {exc.message} (add it to variables)"
             ) from None
-        except (TypeError, ValueError, ArithmeticError) as exc:
-            raise InputError(self.prompts_dir / name, "", f"template error: {exc}") from None
+        except RecursionError:
+            raise InputError(
+                self.prompts_dir / name, "", "template error: it includes itself (an include loop)"
+            ) from None
+        except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
+            detail = f"{type(exc).__name__}: {exc}" if isinstance(exc, LookupError) else str(exc)
+            raise InputError(self.prompts_dir / name, "", f"template error: {detail}") from None
         return text.strip()
 
     def _syntax_error(self, exc: TemplateSyntaxError) -> InputError:

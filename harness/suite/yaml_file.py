@@ -18,9 +18,17 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    """Rejects a key written twice in one mapping; keys merged in with `<<` may be overridden."""
     seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
+    explicit = [k for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"]
+    for key_node in explicit:
         key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "found unhashable key", key_node.start_mark
+            ) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
@@ -29,6 +37,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line
+    loader.flatten_mapping(node)  # type: ignore[no-untyped-call]
     return loader.construct_mapping(node, deep=deep)
 
 
@@ -76,8 +85,10 @@ _FRIENDLY = {
 def validation_to_input_error(
     path: Path | str, exc: ValidationError, prefix: str = ""
 ) -> InputError:
-    """The first pydantic error as one line; `loc` becomes a dotted path."""
-    err = exc.errors()[0]
+    """One pydantic error as one line; `loc` becomes a dotted path."""
+    errors = exc.errors()
+    # An unknown key is most often the cause of the rest (a typo), so it is reported first.
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = ".".join(str(p) for p in err["loc"] if p not in _UNION_TAGS)
     field = ".".join(p for p in (prefix, loc) if p) or "(top level)"
     msg = _FRIENDLY.get(err["type"], str(err["msg"]))
