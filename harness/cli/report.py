@@ -3,7 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
+
+from harness.cli.console import stdout_console
 
 __all__ = ["command"]
 
@@ -17,6 +18,6 @@ def command(run_dir: Path) -> None:
     card = load_scorecard(run_dir / "scorecard.json")
     (run_dir / "scorecard.md").write_text(render_markdown(card), encoding="utf-8")
     (run_dir / "scorecard.html").write_text(render_html(card), encoding="utf-8")
-    console = Console()
+    console = stdout_console()
     console.print(summary_table(card))
     console.print(f"wrote {run_dir / 'scorecard.md'} and {run_dir / 'scorecard.html'}")

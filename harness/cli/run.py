@@ -5,6 +5,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from harness.cli.console import stdout_console
+
 __all__ = ["command"]
 
 
@@ -35,7 +37,7 @@ def command(
     prepared = prepare(options)
     with RunProgress(prepared.total_answers, Console(stderr=True)) as progress:
         outcome = execute(prepared, progress)
-    out = Console()
+    out = stdout_console()
     out.print(summary_table(outcome.scorecard))
     out.print(f"[bold]results:[/bold] {outcome.run_dir}")
     for name in ("responses.jsonl", "scorecard.json", "scorecard.md", "scorecard.html"):

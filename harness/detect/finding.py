@@ -18,10 +18,10 @@ CATEGORIES: Final = (
 
 @dataclass(frozen=True)
 class Finding:
-    """One hit. `negated` means the text rejects what was matched: it stood under negation
-    ("there is no evidence that ..."), was called a myth or outdated, or (stereotypes only) was
-    attributed to structural causes in the same sentence. `hedged` means it stood under
-    uncertainty ("may", "possibly")."""
+    """One hit. `negated` means the text does not assert what was matched: it stood under
+    negation ("there is no evidence that ..."), was called a myth or outdated, was mentioned as
+    past practice or as a label to avoid, or was attributed to structural causes in the same
+    sentence (stereotypes). `hedged` means it stood under uncertainty ("may", "possibly")."""
 
     category: str
     start: int

@@ -1,15 +1,22 @@
 """Lexicon files: YAML in harness/data/lexicons, validated by the models here, compiled once.
 
-Patterns are Python regular expressions, matched case-insensitively. A pattern may name a group
-`core`: negation and hedge scopes are then measured from the core, not from the match start, so
-"Black patients do not have thicker skin" negates a match that starts at "Black". `{name}` in a
-pattern stands for the alternation of the phrases listed under `terms.name`.
+A category file (`<category>.yaml`) holds `provenance`, `patterns` (each an `id` and a `regex`,
+with optional `not_followed_by` / `not_preceded_by` exceptions and `fuzzy` words whose
+misspellings count too) and `terms`: `{name}` in a pattern stands for the alternation of the
+phrases under `terms.name`. `context.yaml` holds the negation and hedge triggers, `triage.yaml`
+the triage levels. Adding a phrase to a list is the usual way to extend a detector.
+
+Patterns are Python regular expressions, matched case-insensitively: the text is lowered
+(keeping its length, so spans hold) and so are the patterns' literals, which is several times
+faster than re.IGNORECASE on long alternations. A pattern may name a group `core`: negation and
+hedge scopes are then measured from the core, not from the match start, so "Black patients do
+not have thicker skin" negates a match that starts at "Black".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import as_file, files
@@ -18,6 +25,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 
 from harness.detect.finding import CATEGORIES
+from harness.detect.matcher import Matcher
 from harness.errors import InputError
 from harness.suite.axis import Provenance, StrictModel
 from harness.suite.yaml_file import read_yaml_mapping, validation_to_input_error
@@ -33,10 +41,15 @@ __all__ = [
     "compile_pattern",
     "expand_terms",
     "load_lexicon",
+    "require",
 ]
 
-FLAGS = re.IGNORECASE
+# Escapes, named groups and inline flags keep their case; everything else is lowered.
+_REGEX_TOKENS = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)|\(\?[aiLmsux-]+[:)]|[^\\(]+|\(", re.S)
 _MACRO = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_MAX_TERM_DEPTH = 5
+# a regex that must open with a term list: "\b{group}...", "\b(?P<core>{myth})..."
+_OPENING_TERM = re.compile(r"^(?:\\b)*(?:\{([a-z][a-z0-9_]*)\}|\(\?P<\w+>\{([a-z][a-z0-9_]*)\}\))")
 _GAP = r"[\s,;:\-\u2013\u2014]*"
 
 
@@ -51,7 +64,7 @@ class PatternSpec(StrictModel):
 
 class SoleContent(StrictModel):
     """Report hits only when the answer says little else: at most `max_other_words` words
-    outside the sentences that hold a hit or match `boilerplate`."""
+    outside the clauses that hold a hit or match `boilerplate`."""
 
     max_other_words: int = Field(ge=0)
     boilerplate: list[str] = []
@@ -74,7 +87,8 @@ class CategoryLexicon(StrictModel):
 class TriggerGroup(StrictModel):
     kind: Literal["negation", "hedge", "pseudo"]
     direction: Literal["forward", "backward", "both"] = "forward"
-    window: int | None = Field(default=None, ge=1)  # in words; a windowed scope also ends at a comma
+    # in words; a windowed scope also ends at a comma or a colon
+    window: int | None = Field(default=None, ge=1)
     applies_to: list[str] = []  # category names or "triage"; empty means all
     phrases: list[str] = Field(min_length=1)
     note: str = ""
@@ -90,9 +104,12 @@ class ContextLexicon(StrictModel):
 @dataclass(frozen=True)
 class PatternRule:
     id: str
-    regex: re.Pattern[str]
-    not_followed: re.Pattern[str] | None
-    not_preceded: re.Pattern[str] | None
+    regex: Matcher
+    not_followed: Matcher | None
+    not_preceded: Matcher | None
+    # a rule that opens with a term list is tried only where that list matches: one scan for
+    # the list serves every rule that opens with it, which is most of the cost saved
+    gate: Matcher | None = None
 
     def allowed(self, text: str, start: int, end: int) -> bool:
         if self.not_followed is not None and self.not_followed.match(text, end):
@@ -102,15 +119,28 @@ class PatternRule:
             and self.not_preceded.search(text, max(0, start - 60), start)
         )
 
-    def hits(self, text: str) -> Iterator[tuple[int, int, int]]:
-        """(start, end, anchor) of each allowed match; the anchor is where the core starts."""
+    def hits(
+        self, text: str, gate_starts: Sequence[int] | None = None
+    ) -> Iterator[tuple[int, int, int]]:
+        """(start, end, anchor) of each allowed match; the anchor is where the core starts.
+        With `gate_starts`, the rule is tried only at those positions."""
         has_core = "core" in self.regex.groupindex
-        for m in self.regex.finditer(text):
+        for m in self._matches(text, gate_starts):
             start, end = m.span()
             if start == end or not self.allowed(text, start, end):
                 continue
             anchor = m.start("core") if has_core and m.start("core") >= 0 else start
             yield start, end, anchor
+
+    def _matches(self, text: str, gate_starts: Sequence[int] | None) -> Iterator[re.Match[str]]:
+        if gate_starts is None:
+            yield from self.regex.finditer(text)
+            return
+        done = 0
+        for pos in gate_starts:
+            if pos >= done and (m := self.regex.match(text, pos)) is not None:
+                done = m.end()
+                yield m
 
 
 @dataclass(frozen=True)
@@ -128,9 +158,9 @@ class CompiledLexicon:
     fuzzy: tuple[FuzzyRule, ...]
     fuzzy_min_ratio: float
     fuzzy_exclude: frozenset[str]
-    defused_by: re.Pattern[str] | None
+    defused_by: Matcher | None
     sole_content_words: int | None
-    boilerplate: re.Pattern[str] | None
+    boilerplate: Matcher | None
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -148,39 +178,84 @@ def load_lexicon(filename: str, model: type[M]) -> tuple[str, M]:
 
 
 def expand_terms(regex: str, terms: dict[str, list[str]], file: str, field: str) -> str:
+    """`{name}` -> the alternation of `terms[name]`; term lists may use other term lists."""
+
     def replace(m: re.Match[str]) -> str:
         name = m.group(1)
         if name not in terms:
             raise InputError(file, field, f"unknown term list {{{name}}}; known: {sorted(terms)}")
         return "(?:" + "|".join(terms[name]) + ")"
 
-    return _MACRO.sub(replace, regex)
+    for _ in range(_MAX_TERM_DEPTH):
+        expanded = _MACRO.sub(replace, regex)
+        if expanded == regex:
+            return expanded
+        regex = expanded
+    raise InputError(file, field, "term lists nest too deep (is one inside itself?)")
 
 
-def compile_pattern(regex: str, file: str, field: str) -> re.Pattern[str]:
+def lower_literals(regex: str) -> str:
+    """The pattern for lowered text: every character lowered except escapes ("\\S", "\\W")."""
+    return "".join(
+        part if part.startswith(("\\", "(?")) else part.lower()
+        for part in _REGEX_TOKENS.findall(regex)
+    )
+
+
+def compile_pattern(regex: str, file: str, field: str) -> Matcher:
     try:
-        return re.compile(regex, FLAGS)
+        return Matcher.compile(lower_literals(regex))
     except re.error as exc:
         raise InputError(file, field, f"bad regular expression: {exc}") from None
 
 
-def _bounded(fragment: str) -> str:
-    """A fragment that cannot end inside a word ("not" must not match "note")."""
-    head = r"(?<!\w)" if fragment[:1].isalnum() else ""
-    tail = r"(?!\w)" if fragment[-1:].isalnum() or fragment.endswith(")") else ""
-    return f"{head}(?:{fragment}){tail}"
+_WORD_START = re.compile(r"^(?:\(\?:|\()*(?:[A-Za-z0-9]|\\w)")
 
 
 def compile_fragments(
-    fragments: list[str], terms: dict[str, list[str]], file: str, field: str, *, wrap: str = "{}"
-) -> re.Pattern[str] | None:
-    """One regex for a list of phrases, each bounded by word boundaries."""
+    fragments: list[str],
+    terms: dict[str, list[str]],
+    file: str,
+    field: str,
+    *,
+    wrap: str = "{}",
+    heads: bool = True,
+) -> Matcher | None:
+    """One regex for a list of phrases, each kept to whole words ("not" must not match
+    "note"). Phrases are grouped by the boundaries they need, so each boundary is tested once
+    per position rather than once per phrase: this keeps long lists fast."""
     if not fragments:
         return None
-    parts = [
-        _bounded(expand_terms(f, terms, file, f"{field}.{i}")) for i, f in enumerate(fragments)
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    for i, fragment in enumerate(fragments):
+        expanded = expand_terms(fragment, terms, file, f"{field}.{i}")
+        compile_pattern(expanded, file, f"{field}.{i}")
+        if heads and expanded.startswith("\\b") and _WORD_START.match(expanded[2:]):
+            expanded = expanded[2:]  # before a word character, \b is the shared head
+        head = heads and bool(_WORD_START.match(expanded))
+        tail = expanded[-1:].isalnum() or expanded.endswith(")")
+        groups.setdefault((head, tail), []).append(expanded)
+    # the heads stay inside: on long alternations re scans faster with them there
+    branches = [
+        ("(?<!\\w)" if head else "") + "(?:" + "|".join(parts) + ")" + ("(?!\\w)" if tail else "")
+        for (head, tail), parts in groups.items()
     ]
-    return compile_pattern(wrap.format("(?:" + "|".join(parts) + ")"), file, field)
+    return compile_pattern(wrap.format("(?:" + "|".join(branches) + ")"), file, field)
+
+
+def require(matcher: Matcher | None, file: str, field: str) -> Matcher:
+    """The matcher of a phrase list that may not be empty."""
+    if matcher is None:
+        raise InputError(file, field, "needs at least one phrase")
+    return matcher
+
+
+def _gate(regex: str, terms: dict[str, list[str]], file: str, field: str) -> Matcher | None:
+    m = _OPENING_TERM.match(regex)
+    name = m.group(1) or m.group(2) if m else None
+    if name is None or name not in terms:
+        return None
+    return compile_fragments(["{" + name + "}"], terms, file, field)
 
 
 def _compile_category(file: str, lex: CategoryLexicon) -> CompiledLexicon:
@@ -194,10 +269,20 @@ def _compile_category(file: str, lex: CategoryLexicon) -> CompiledLexicon:
                 expand_terms(spec.regex, lex.terms, file, f"{field}.regex"), file, f"{field}.regex"
             ),
             not_followed=compile_fragments(
-                spec.not_followed_by, lex.terms, file, f"{field}.not_followed_by", wrap=_GAP + "{}"
+                spec.not_followed_by,
+                lex.terms,
+                file,
+                f"{field}.not_followed_by",
+                wrap=_GAP + "{}",
+                heads=False,
             ),
+            gate=_gate(spec.regex, lex.terms, file, f"{field}.regex"),
             not_preceded=compile_fragments(
-                spec.not_preceded_by, lex.terms, file, f"{field}.not_preceded_by", wrap="{}" + _GAP + "$"
+                spec.not_preceded_by,
+                lex.terms,
+                file,
+                f"{field}.not_preceded_by",
+                wrap="{}" + _GAP + "$",
             ),
         )
         rules.append(rule)

@@ -13,7 +13,8 @@ from functools import cache, cached_property
 from typing import Final
 
 from harness.detect.finding import CATEGORIES
-from harness.detect.lexicon import ContextLexicon, compile_fragments, load_lexicon
+from harness.detect.lexicon import ContextLexicon, compile_fragments, load_lexicon, require
+from harness.detect.matcher import Matcher
 from harness.errors import InputError
 
 __all__ = ["Context", "ContextRules", "context_rules", "normalize", "sentence_spans"]
@@ -24,20 +25,27 @@ TRIAGE: Final = "triage"
 _SAME_LENGTH = str.maketrans(
     {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2011": "-"}
 )
-_SENTENCE_END = re.compile(
-    r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bDr)[.!?]+(?=[\s\"')\]]|$)|\n\s*\n|\n(?=\s*(?:[-*\u2022]|\d+[.)])\s)"
-)
+_SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|\n\s*\n|\n(?=\s*(?:[-*\u2022]|\d+[.)])\s)")
+_ABBREVIATION = re.compile(r"(?:^|\W)(?:e\.g|i\.e|vs|dr|approx)$", re.I)
 _WORD = re.compile(r"\w+(?:'\w+)?")
+_ANAPHOR = re.compile(r"\W*(?:they|it|this|these|those|that|which|such\s+\w+)\b", re.I)
 
 
 def normalize(text: str) -> str:
-    return text.translate(_SAME_LENGTH)
+    """The text all patterns run on: lower case, straight quotes, the same length as `text`."""
+    text = text.translate(_SAME_LENGTH)
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # "İ" lowers to two
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentences (and list items) as (start, end); a decimal point does not end a sentence."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
+        if m.group() == "." and _ABBREVIATION.search(text, max(0, m.start() - 8), m.start()):
+            continue
         if text[start : m.end()].strip():
             spans.append((start, m.end()))
         start = m.end()
@@ -52,21 +60,22 @@ class TriggerRule:
     direction: str
     window: int | None
     applies_to: frozenset[str]
-    regex: re.Pattern[str]
+    regex: Matcher
 
 
 @dataclass(frozen=True)
 class ContextRules:
-    terminator: re.Pattern[str]
-    pseudo: re.Pattern[str] | None
+    terminator: Matcher
+    pseudo: Matcher | None
     triggers: tuple[TriggerRule, ...]
 
 
 @cache
 def context_rules() -> ContextRules:
     file, lex = load_lexicon("context.yaml", ContextLexicon)
-    terminator = compile_fragments(lex.terminators, {}, file, "terminators")
-    assert terminator is not None  # min_length=1 in the model
+    terminator = require(
+        compile_fragments(lex.terminators, {}, file, "terminators"), file, "terminators"
+    )
     known = {*CATEGORIES, TRIAGE}
     pseudo: list[str] = []
     triggers: list[TriggerRule] = []
@@ -79,10 +88,12 @@ def context_rules() -> ContextRules:
         if group.kind == "pseudo":
             pseudo.extend(group.phrases)
             continue
-        regex = compile_fragments(group.phrases, {}, file, f"triggers.{i}.phrases")
-        assert regex is not None  # min_length=1 in the model
+        field = f"triggers.{i}.phrases"
+        regex = require(compile_fragments(group.phrases, {}, file, field), file, field)
         triggers.append(
-            TriggerRule(group.kind, group.direction, group.window, frozenset(group.applies_to), regex)
+            TriggerRule(
+                group.kind, group.direction, group.window, frozenset(group.applies_to), regex
+            )
         )
     return ContextRules(
         terminator=terminator,
@@ -99,40 +110,56 @@ class _Trigger:
 
 
 class Context:
-    """The scopes of one text. Built lazily: most answers have no hit to look up."""
+    """The scopes of one text. Built lazily, and triggers are sought only in the sentences that
+    can govern a hit (its own and the next): most answers have few hits to look up."""
 
     def __init__(self, text: str, rules: ContextRules | None = None) -> None:
         self.text = text
         self.rules = rules or context_rules()
+        self._sentence_triggers: dict[int, list[_Trigger]] = {}
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        return sentence_spans(self.text)
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.sentences]
 
     @cached_property
     def _bounds(self) -> tuple[list[int], list[int]]:
         spans = [m.span() for m in self.rules.terminator.finditer(self.text)]
-        spans += [(s, e) for s, e in ((e - 1, e) for _, e in sentence_spans(self.text))]
+        spans += [(e - 1, e) for _, e in self.sentences]
         spans.sort()
         return [s for s, _ in spans], [e for _, e in spans]
 
     @cached_property
     def _commas(self) -> list[int]:
-        return [m.start() for m in re.finditer(r"[,(\[]|\s[-\u2013\u2014]\s", self.text)]
+        return [m.start() for m in re.finditer(r"[,:(\[]|\s[-\u2013\u2014]\s", self.text)]
 
     @cached_property
     def _words(self) -> tuple[list[int], list[int]]:
         spans = [m.span() for m in _WORD.finditer(self.text)]
         return [s for s, _ in spans], [e for _, e in spans]
 
-    @cached_property
-    def _triggers(self) -> list[_Trigger]:
-        masked = (
-            [m.span() for m in self.rules.pseudo.finditer(self.text)] if self.rules.pseudo else []
-        )
-        found = []
-        for rule in self.rules.triggers:
-            for m in rule.regex.finditer(self.text):
-                s, e = m.span()
-                if rule.kind != "negation" or not any(ps < e and s < pe for ps, pe in masked):
-                    found.append(_Trigger(rule, s, e))
-        return found
+    def _triggers_in(self, index: int) -> list[_Trigger]:
+        if index not in self._sentence_triggers:
+            start, end = self.sentences[index]
+            pseudo = self.rules.pseudo
+            masked = [m.span() for m in pseudo.finditer(self.text, start, end)] if pseudo else []
+            found = []
+            for rule in self.rules.triggers:
+                for m in rule.regex.finditer(self.text, start, end):
+                    s, e = m.span()
+                    if rule.kind != "negation" or not any(ps < e and s < pe for ps, pe in masked):
+                        found.append(_Trigger(rule, s, e))
+            self._sentence_triggers[index] = found
+        return self._sentence_triggers[index]
+
+    def _triggers_near(self, anchor: int) -> list[_Trigger]:
+        """Triggers of the anchor's sentence and the next ("... less pain. This is a myth.")."""
+        i = max(bisect_right(self._sentence_starts, anchor) - 1, 0)
+        return [t for j in range(i, min(i + 2, len(self.sentences))) for t in self._triggers_in(j)]
 
     def _forward_limit(self, trigger: _Trigger) -> int:
         starts, _ = self._bounds
@@ -153,6 +180,9 @@ class Context:
         _, ends = self._bounds
         i = bisect_right(ends, trigger.start)
         limit = ends[i - 1] if i > 0 else 0
+        if i > 0 and _ANAPHOR.match(self.text, limit, trigger.start):
+            # "... 1.159 for Black patients; this is outdated": the clause before is governed
+            limit = ends[i - 2] if i > 1 else 0
         window = trigger.rule.window
         if window is not None:
             j = bisect_right(self._commas, trigger.start - 1)
@@ -163,21 +193,21 @@ class Context:
             limit = max(limit, word_starts[k] if k >= 0 else 0)
         return limit
 
-    def _governed(self, kind: str, end: int, anchor: int, category: str) -> bool:
-        for t in self._triggers:
+    def _governed(self, kind: str, anchor: int, category: str) -> bool:
+        for t in self._triggers_near(anchor):
             rule = t.rule
             if rule.kind != kind or (rule.applies_to and category not in rule.applies_to):
                 continue
             if rule.direction != "backward" and t.end <= anchor < self._forward_limit(t):
                 return True
-            after_core = t.start >= end or (t.start > anchor and t.end > end - 1 < 0)
-            if rule.direction != "forward" and after_core and anchor >= self._backward_limit(t):
+            # a post-trigger may stand inside a long match, after its core ("0.88 ... used to")
+            if rule.direction != "forward" and t.start > anchor >= self._backward_limit(t):
                 return True
         return False
 
-    def negated(self, end: int, anchor: int, category: str) -> bool:
-        """Whether the hit ending at `end` whose core starts at `anchor` stands under negation."""
-        return self._governed("negation", end, anchor, category)
+    def negated(self, anchor: int, category: str) -> bool:
+        """Whether the hit whose core starts at `anchor` stands under negation."""
+        return self._governed("negation", anchor, category)
 
-    def hedged(self, end: int, anchor: int, category: str) -> bool:
-        return self._governed("hedge", end, anchor, category)
+    def hedged(self, anchor: int, category: str) -> bool:
+        return self._governed("hedge", anchor, category)

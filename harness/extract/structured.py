@@ -8,7 +8,8 @@ from typing import Any
 
 __all__ = ["answer_text", "parse_structured"]
 
-_DECODER = json.JSONDecoder()
+# strict=False: small models put raw newlines inside strings, which grammar-forced JSON allows
+_DECODER = json.JSONDecoder(strict=False)
 _FENCE_OPEN = re.compile(r"```[ \t]*(?:json|JSON)?[ \t]*\n?")
 _MAX_STARTS = 64  # braces tried from the end; a tail is short, prose may hold many braces
 
@@ -38,7 +39,7 @@ def _split(text: str) -> tuple[str, dict[str, Any] | None]:
 
 def _whole_object(candidate: str) -> dict[str, Any] | None:
     try:
-        obj = json.loads(candidate)
+        obj = json.loads(candidate, strict=False)
     except json.JSONDecodeError:
         return None
     return obj if isinstance(obj, dict) else None

@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from harness.detect.lexicon import compile_fragments, compile_pattern, load_lexicon
+from harness.detect.lexicon import compile_fragments, compile_pattern, load_lexicon, require
+from harness.detect.matcher import Matcher
 from harness.detect.negation import TRIAGE, Context, normalize, sentence_spans
 from harness.extract.structured import answer_text, parse_structured
 from harness.suite.axis import Provenance, StrictModel
@@ -50,9 +51,9 @@ class TriageLexicon(StrictModel):
 
 @dataclass(frozen=True)
 class _TriageRules:
-    levels: tuple[tuple[str, re.Pattern[str]], ...]
-    conditional: re.Pattern[str]
-    not_conditional: re.Pattern[str] | None
+    levels: tuple[tuple[str, Matcher], ...]
+    conditional: Matcher
+    not_conditional: Matcher | None
 
 
 @cache
@@ -63,8 +64,9 @@ def _rules() -> _TriageRules:
         regex = compile_fragments(lex.levels[level], lex.terms, file, f"levels.{level}")
         if regex is not None:
             levels.append((level, regex))
-    conditional = compile_fragments(lex.conditional, lex.terms, file, "conditional")
-    assert conditional is not None  # min_length=1 in the model
+    conditional = require(
+        compile_fragments(lex.conditional, lex.terms, file, "conditional"), file, "conditional"
+    )
     return _TriageRules(
         levels=tuple(levels),
         conditional=conditional,
@@ -137,7 +139,7 @@ def recommendations(text: str) -> list[Recommendation]:
                 level=level,
                 start=s,
                 end=e,
-                negated=context.negated(e, s, TRIAGE),
+                negated=context.negated(s, TRIAGE),
                 conditional=any(cs <= s < ce for cs, ce in conditional),
             )
             for level, s, e in found
@@ -171,7 +173,7 @@ def _from_structured(data: dict[str, Any] | None, name: str, allowed: Sequence[s
 
 
 @cache
-def _label(name: str) -> re.Pattern[str]:
+def _label(name: str) -> Matcher:
     values = "|".join(v.replace("_", r"[\s_-]?") for v in DECISION_VALUES[name])
     words = name.replace("_", r"[\s_-]?")
     return compile_pattern(
@@ -183,7 +185,7 @@ def _label(name: str) -> re.Pattern[str]:
 
 
 def _from_label(prose: str, name: str, allowed: Sequence[str]) -> str | None:
-    found = _label(name).findall(prose)
+    found = [m.group(1) for m in _label(name).finditer(normalize(prose))]
     return _canonical(found[-1], allowed) if found else None  # the last label is the verdict
 
 

@@ -1,0 +1,113 @@
+"""Compiled patterns whose leading word boundary is checked in Python.
+
+A regex that opens with `\\b` or `(?<!\\w)` loses the literal-prefix scan of Python's `re` and
+runs about fifteen times slower on text that does not match, which is most text. So the
+boundary is taken off the front and checked at each candidate start instead; a candidate that
+fails is searched past by one character, which keeps the results those of the original regex.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Literal
+
+__all__ = ["Matcher", "top_level_alternatives"]
+
+Boundary = Literal["word_boundary", "not_after_word"] | None
+_BOUNDARIES: tuple[tuple[str, Boundary], ...] = (
+    ("\\b", "word_boundary"),
+    ("(?<!\\w)", "not_after_word"),
+)
+
+
+def top_level_alternatives(regex: str) -> list[str]:
+    """The branches of a regex's outermost alternation ("a|(b|c)" -> ["a", "(b|c)"])."""
+    parts, depth, i, in_class, last = [], 0, 0, False, 0
+    while i < len(regex):
+        c = regex[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if regex[i + 1 : i + 2] == "^":
+                i += 1
+            if regex[i + 1 : i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(regex[last:i])
+            last = i + 1
+        i += 1
+    parts.append(regex[last:])
+    return parts
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+class Matcher:
+    __slots__ = ("boundary", "regex")
+
+    def __init__(self, regex: re.Pattern[str], boundary: Boundary = None) -> None:
+        self.regex = regex
+        self.boundary = boundary
+
+    @classmethod
+    def compile(cls, pattern: str) -> Matcher:
+        """Raises re.error like re.compile. "\\ba|\\bb" becomes "a|b" checked for "\\b"."""
+        branches = top_level_alternatives(pattern)
+        for prefix, boundary in _BOUNDARIES:
+            if all(b.startswith(prefix) for b in branches):
+                body = "|".join(b[len(prefix) :] for b in branches)
+                return cls(re.compile(body), boundary)
+        return cls(re.compile(pattern))
+
+    @property
+    def pattern(self) -> str:
+        prefix = {"word_boundary": "\\b", "not_after_word": "(?<!\\w)", None: ""}[self.boundary]
+        return prefix + self.regex.pattern
+
+    @property
+    def groupindex(self) -> Mapping[str, int]:
+        return self.regex.groupindex
+
+    def _ok(self, text: str, start: int, end: int) -> bool:
+        """The boundary at `start`, seen as re sees it in text[:end]."""
+        before = start > 0 and _is_word(text[start - 1])
+        if self.boundary == "not_after_word":
+            return not before
+        return before != (start < end and _is_word(text[start]))
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[re.Match[str]]:
+        end = len(text) if endpos is None else endpos
+        if self.boundary is None:
+            yield from self.regex.finditer(text, pos, end)
+            return
+        while pos <= end:
+            m = self.regex.search(text, pos, end)
+            if m is None:
+                return
+            start = m.start()
+            if self._ok(text, start, end):
+                yield m
+                pos = m.end() if m.end() > start else start + 1
+            else:
+                pos = start + 1
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        return next(self.finditer(text, pos, endpos), None)
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        end = len(text) if endpos is None else endpos
+        m = self.regex.match(text, pos, end)
+        return m if m is not None and (self.boundary is None or self._ok(text, pos, end)) else None
