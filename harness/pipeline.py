@@ -98,14 +98,19 @@ def prepare(options: RunOptions) -> PreparedRun:
     return PreparedRun(options, loaded, cases, configs, runs, samples, run_id)
 
 
-def execute(prepared: PreparedRun, on_answer: Callable[[Answer], None] = lambda _: None) -> RunOutcome:
+def execute(
+    prepared: PreparedRun, on_answer: Callable[[Answer], None] = lambda _: None
+) -> RunOutcome:
     start = time.perf_counter()
     results = prepared.options.results
     run_dir = results / prepared.run_id
     run_dir.mkdir(parents=True, exist_ok=True)
     with ResponseStore(results / STORE_NAME) as store:
         answers = run_cases(
-            prepared.runs, prepared.cases, samples=prepared.samples, store=store,
+            prepared.runs,
+            prepared.cases,
+            samples=prepared.samples,
+            store=store,
             on_answer=on_answer,
         )
         rows = answer_rows(prepared.loaded.suite, prepared.cases, answers)
@@ -113,15 +118,23 @@ def execute(prepared: PreparedRun, on_answer: Callable[[Answer], None] = lambda 
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         scorecard = build_scorecard(
-            prepared.loaded, rows, prepared.configs, run_id=prepared.run_id,
-            n_cases=len({c.id for c in prepared.cases}), samples=prepared.samples,
+            prepared.loaded,
+            rows,
+            prepared.configs,
+            run_id=prepared.run_id,
+            n_cases=len({c.id for c in prepared.cases}),
+            samples=prepared.samples,
         )
-        (run_dir / "scorecard.json").write_text(scorecard.model_dump_json(indent=2), encoding="utf-8")
+        (run_dir / "scorecard.json").write_text(
+            scorecard.model_dump_json(indent=2), encoding="utf-8"
+        )
         (run_dir / "scorecard.md").write_text(render_markdown(scorecard), encoding="utf-8")
         (run_dir / "scorecard.html").write_text(render_html(scorecard), encoding="utf-8")
         store.record_run(
-            run_id=prepared.run_id, suite=prepared.loaded.suite.name,
-            suite_file=str(prepared.loaded.path), models=[c.spec for c in prepared.configs],
+            run_id=prepared.run_id,
+            suite=prepared.loaded.suite.name,
+            suite_file=str(prepared.loaded.path),
+            models=[c.spec for c in prepared.configs],
             scorecard_path=str(run_dir / "scorecard.json"),
         )
     return RunOutcome(

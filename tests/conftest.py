@@ -39,11 +39,25 @@ def llama_server(gguf_path: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path),
-                "--model_alias", "smollm2", "--host", "127.0.0.1", "--port", str(port),
-                "--n_threads", "1", "--n_ctx", "2048",
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(gguf_path),
+                "--model_alias",
+                "smollm2",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_threads",
+                "1",
+                "--n_ctx",
+                "2048",
             ],
-            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "NO_PROXY": "127.0.0.1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_PROXY": "127.0.0.1"},
         )
     base = f"http://127.0.0.1:{port}/v1"
     try:

@@ -18,8 +18,12 @@ TINY = Path(__file__).parent / "data" / "tiny" / "tiny.yaml"
 OUTPUTS = ("responses.jsonl", "scorecard.json", "scorecard.md", "scorecard.html")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
 ]
 
 
@@ -46,8 +50,11 @@ def test_run_writes_the_four_outputs(first_run: Path) -> None:
     assert [a.axis for a in model.axes] == ["race", "gender"]
     rows = _responses(run_dir)
     assert {r["status"] for r in rows} == {"ok"}
-    assert all(r["decisions"]["triage"] in  # type: ignore[index]
-               ("emergency", "urgent", "routine", "self_care", "unknown") for r in rows)
+    assert all(
+        r["decisions"]["triage"]  # type: ignore[index]
+        in ("emergency", "urgent", "routine", "self_care", "unknown")
+        for r in rows
+    )
     race = model.axes[0]
     assert sum(g.n_answers for g in race.groups) == sum(r["axis"] == "race" for r in rows)
 
@@ -68,18 +75,23 @@ def test_scorecard_html_renders_in_chromium(first_run: Path, tmp_path: Path) -> 
     shot = tmp_path / "scorecard.png"
     common = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
     dom = subprocess.run(
-        [*common, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=90,
+        [*common, "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=90,
         check=True,
     ).stdout
     subprocess.run(
         [*common, f"--screenshot={shot}", "--window-size=1280,1800", page.as_uri()],
-        capture_output=True, timeout=90, check=True,
+        capture_output=True,
+        timeout=90,
+        check=True,
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
-    table = dom[dom.index('id="axis-table-0"'):]
+    table = dom[dom.index('id="axis-table-0"') :]
     table = table[: table.index("</table>")]
     card = Scorecard.model_validate_json((first_run / "first" / "scorecard.json").read_text())
     for axis in card.models[0].axes:
-        row = table[table.index(f'data-axis="{axis.axis}"'):]
+        row = table[table.index(f'data-axis="{axis.axis}"') :]
         sibling = estimate(axis.flip_rate["triage"].sibling)
         assert f'<td class="cell-sibling est">{sibling}</td>' in row[: row.index("</tr>")]

@@ -7,8 +7,15 @@ import importlib
 import pytest
 
 PACKAGES = [
-    "harness.suite", "harness.expand", "harness.backends", "harness.run", "harness.store",
-    "harness.detect", "harness.extract", "harness.metrics", "harness.report",
+    "harness.suite",
+    "harness.expand",
+    "harness.backends",
+    "harness.run",
+    "harness.store",
+    "harness.detect",
+    "harness.extract",
+    "harness.metrics",
+    "harness.report",
 ]
 
 
@@ -26,6 +33,15 @@ def test_backend_contract_is_stable() -> None:
     from harness import backends
 
     assert backends.__all__ == [
-        "BUILTIN_BACKENDS", "ENTRY_POINT_GROUP", "RETRYABLE", "Backend", "ModelSpec", "Request",
-        "Response", "Status", "backend_names", "create_backend", "parse_spec",
+        "BUILTIN_BACKENDS",
+        "ENTRY_POINT_GROUP",
+        "RETRYABLE",
+        "Backend",
+        "ModelSpec",
+        "Request",
+        "Response",
+        "Status",
+        "backend_names",
+        "create_backend",
+        "parse_spec",
     ]

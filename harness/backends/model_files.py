@@ -41,4 +41,6 @@ def resolve_model_file(name: str) -> Path:
             raise InputError(path, "", "model file not found")
         return path
     known = ", ".join(BUNDLED_MODELS)
-    raise InputError("--model", f"local:{name}", f"unknown local model; use {known} or a .gguf path")
+    raise InputError(
+        "--model", f"local:{name}", f"unknown local model; use {known} or a .gguf path"
+    )

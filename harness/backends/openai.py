@@ -31,20 +31,29 @@ class OpenAIBackend(Backend):
         if not api_key:
             if endpoint is None:
                 raise InputError(
-                    "--model", f"openai:{model}", f"set the API key in the environment variable {key_env}"
+                    "--model",
+                    f"openai:{model}",
+                    f"set the API key in the environment variable {key_env}",
                 )
             api_key = "not-needed"  # local OpenAI-compatible servers ignore the key
         self.response_format = options.get("response_format", "json_schema")
         if self.response_format not in _FORMATS:
             raise InputError(
-                "--model", f"response_format={self.response_format}", f"must be one of {', '.join(_FORMATS)}"
+                "--model",
+                f"response_format={self.response_format}",
+                f"must be one of {', '.join(_FORMATS)}",
             )
         try:
             timeout = float(options.get("timeout", "60"))
         except ValueError:
-            raise InputError("--model", f"timeout={options['timeout']}", "must be a number") from None
+            raise InputError(
+                "--model", f"timeout={options['timeout']}", "must be a number"
+            ) from None
         self._client_args: dict[str, Any] = {
-            "api_key": api_key, "base_url": endpoint, "timeout": timeout, "max_retries": 0
+            "api_key": api_key,
+            "base_url": endpoint,
+            "timeout": timeout,
+            "max_retries": 0,
         }
         self._client: Any = None
 
@@ -108,7 +117,11 @@ class OpenAIBackend(Backend):
         if isinstance(exc, openai.APIConnectionError | openai.InternalServerError):
             return Status.transient
         if isinstance(exc, openai.APIStatusError):
-            return Status.transient if exc.status_code >= 500 or exc.status_code == 408 else Status.fatal
+            return (
+                Status.transient
+                if exc.status_code >= 500 or exc.status_code == 408
+                else Status.fatal
+            )
         return Status.transient
 
     async def aclose(self) -> None:

@@ -34,7 +34,9 @@ def parse_spec(text: str, source: str = "--model") -> ModelSpec:
     if not model:
         raise InputError(source, text, "the model name is empty")
     if endpoint and not endpoint.startswith(("http://", "https://")):
-        raise InputError(source, text, f"the endpoint {endpoint!r} must start with http:// or https://")
+        raise InputError(
+            source, text, f"the endpoint {endpoint!r} must start with http:// or https://"
+        )
     if endpoint and "@" in endpoint.split("//", 1)[1].split("/", 1)[0]:
         raise InputError(source, text, "put credentials in the environment, not in the URL")
     try:

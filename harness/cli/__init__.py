@@ -15,7 +15,10 @@ from harness.errors import HarnessError
 __all__ = ["cli", "main"]
 
 _COMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("harness.cli.run", "Expand a suite, ask the models, score the answers, write the scorecard."),
+    "run": (
+        "harness.cli.run",
+        "Expand a suite, ask the models, score the answers, write the scorecard.",
+    ),
     "expand": ("harness.cli.expand", "Expand a suite into cases; check minimal pairs; count them."),
     "detect": ("harness.cli.detect", "Run the detectors and decision extractors on answer text."),
     "report": ("harness.cli.report", "Render a run's scorecard.json again as Markdown and HTML."),

@@ -8,7 +8,10 @@ from rich.console import Console
 __all__ = ["command"]
 
 _results = click.option(
-    "--results", type=click.Path(path_type=Path), default=Path("results"), show_default=True,
+    "--results",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
     help="Folder holding the response store.",
 )
 
@@ -28,8 +31,10 @@ def stats(results: Path) -> None:
     with ResponseStore(results / STORE_NAME) as store:
         s = store.stats()
     console = Console()
-    console.print(f"{s.path}: {s.rows} rows ({s.ok} answers, {s.failed} failures), "
-                  f"{s.size_bytes / 1e6:.1f} MB")
+    console.print(
+        f"{s.path}: {s.rows} rows ({s.ok} answers, {s.failed} failures), "
+        f"{s.size_bytes / 1e6:.1f} MB"
+    )
     for model, n in sorted(s.models.items()):
         console.print(f"  {model}: {n}")
 

@@ -10,8 +10,14 @@ __all__ = ["command"]
 
 @click.command("detect")
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
-@click.option("--decision", "decisions", multiple=True, default=("triage",), show_default=True,
-              help="Decisions to extract.")
+@click.option(
+    "--decision",
+    "decisions",
+    multiple=True,
+    default=("triage",),
+    show_default=True,
+    help="Decisions to extract.",
+)
 def command(source: click.utils.LazyFile, decisions: tuple[str, ...]) -> None:
     """Findings and decisions for one answer read from SOURCE (a file, or - for stdin)."""
     from harness.detect import detect

@@ -11,7 +11,9 @@ __all__ = ["command"]
 
 @click.command("expand")
 @click.argument("suite", required=False, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), help="Write the case table (.jsonl or .csv).")
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Write the case table (.jsonl or .csv)."
+)
 def command(suite: Path | None, out: Path | None) -> None:
     """Expand SUITE (default: the bundled demo) into cases and check every minimal pair."""
     from harness.expand import count_cases, expand_suite, write_case_table
@@ -24,7 +26,11 @@ def command(suite: Path | None, out: Path | None) -> None:
         table.add_column(column, justify="left" if column in ("scenario", "axis") else "right")
     for (scenario, axis), kinds in count_cases(cases).items():
         table.add_row(
-            scenario, axis, str(kinds["reference"]), str(kinds["sibling"]), str(kinds["null"]),
+            scenario,
+            axis,
+            str(kinds["reference"]),
+            str(kinds["sibling"]),
+            str(kinds["null"]),
             str(sum(kinds.values())),
         )
     console = Console()

@@ -62,14 +62,23 @@ class _ScenarioExpander:
         renderer, path = self.loaded.renderer, self.loaded.path
         messages: list[Message] = []
         if self.loaded.suite.system_prompt is not None:
-            system = renderer.render(self.loaded.suite.system_prompt, context, path, "system_prompt")
+            system = renderer.render(
+                self.loaded.suite.system_prompt, context, path, "system_prompt"
+            )
             messages.append(Message("system", system))
         user = renderer.render(self.scenario.template, context, path, f"{self.field}.template")
         messages.append(Message("user", user))
         return tuple(messages)
 
     def make(
-        self, choice: Choice, *, set_id: str, axis: str, kind: CaseKind, group: str, form: int,
+        self,
+        choice: Choice,
+        *,
+        set_id: str,
+        axis: str,
+        kind: CaseKind,
+        group: str,
+        form: int,
         null_of: str | None = None,
     ) -> Case:
         messages = self.render(choice)
@@ -97,7 +106,11 @@ class _ScenarioExpander:
             kind: CaseKind = "reference" if value == axis.reference else "sibling"
             case = self.make(
                 {**base, axis_name: (value, 0)},
-                set_id=set_id, axis=axis_name, kind=kind, group=value, form=0,
+                set_id=set_id,
+                axis=axis_name,
+                kind=kind,
+                group=value,
+                form=0,
             )
             canonical[value] = case
             cases.append(case)
@@ -111,7 +124,11 @@ class _ScenarioExpander:
                 partner = canonical[value]
                 null = self.make(
                     {**base, axis_name: (value, form)},
-                    set_id=set_id, axis=axis_name, kind="null", group=value, form=form,
+                    set_id=set_id,
+                    axis=axis_name,
+                    kind="null",
+                    group=value,
+                    form=form,
                     null_of=partner.id,
                 )
                 if null.id == partner.id:
@@ -131,7 +148,9 @@ class _ScenarioExpander:
             choice = {**base, **{a: (v, 0) for a, v in zip(axis_names, cell, strict=True)}}
             kind: CaseKind = "reference" if cell == reference_values else "sibling"
             cases.append(
-                self.make(choice, set_id=set_id, axis=label, kind=kind, group="|".join(cell), form=0)
+                self.make(
+                    choice, set_id=set_id, axis=label, kind=kind, group="|".join(cell), form=0
+                )
             )
         return cases
 

@@ -29,7 +29,9 @@ def _assess(text: str, decisions: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def answer_rows(suite: Suite, cases: Sequence[Case], answers: Sequence[Answer]) -> list[dict[str, Any]]:
+def answer_rows(
+    suite: Suite, cases: Sequence[Case], answers: Sequence[Answer]
+) -> list[dict[str, Any]]:
     """Assessed once per unique answer, then joined to every set the case belongs to."""
     scenarios = {s.id: s for s in suite.scenarios}
     by_case: dict[str, list[Case]] = {}

@@ -18,15 +18,17 @@ FloatArray = NDArray[np.float64]
 
 
 class Resampler:
-    def __init__(self, n_sets: int, *, replicates: int = BOOTSTRAP_REPLICATES, seed: int = 0) -> None:
+    def __init__(
+        self, n_sets: int, *, replicates: int = BOOTSTRAP_REPLICATES, seed: int = 0
+    ) -> None:
         self.n_sets = n_sets
         rng = np.random.default_rng(seed)
         if n_sets == 0:
             self.counts: FloatArray = np.zeros((replicates, 0))
         else:
-            self.counts = rng.multinomial(n_sets, np.full(n_sets, 1.0 / n_sets), size=replicates).astype(
-                np.float64
-            )
+            self.counts = rng.multinomial(
+                n_sets, np.full(n_sets, 1.0 / n_sets), size=replicates
+            ).astype(np.float64)
 
     def ratio(self, num: FloatArray, den: FloatArray) -> FloatArray:
         """num, den: per set (n_sets,) or per set and group (n_sets, G)."""

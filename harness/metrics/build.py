@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -63,11 +63,20 @@ def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) ->
         flip_rate[decision] = flips
         if similarity is None:
             similarity = three_way(pairs, "similarity", sets, resampler, higher_is_worse=False)
-        noise = max((v for v in (flips.repeat.value, flips.null.value) if v is not None), default=None)
-        verdicts.append(judge(
-            f"flip_rate:{decision}", flips.sensitivity, threshold=th.flip_rate, noise=noise,
-            n_vignettes=n_vignettes, min_vignettes=th.min_vignettes, subtract_noise=False,
-        ))
+        noise = max(
+            (v for v in (flips.repeat.value, flips.null.value) if v is not None), default=None
+        )
+        verdicts.append(
+            judge(
+                f"flip_rate:{decision}",
+                flips.sensitivity,
+                threshold=th.flip_rate,
+                noise=noise,
+                n_vignettes=n_vignettes,
+                min_vignettes=th.min_vignettes,
+                subtract_noise=False,
+            )
+        )
     if similarity is None:
         raise ValueError(f"axis {axis}: no decisions in the answer table")
 
@@ -80,26 +89,45 @@ def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) ->
                 rows, outcome == value, name=f"{decision}={value}", kind="decision", **common
             )
             rates.append(disparity)
-            verdicts.append(judge(
-                f"rate:{disparity.name}", disparity.difference,
-                threshold=th.decision_rate_difference, noise=disparity.noise,
-                n_vignettes=n_vignettes, min_vignettes=th.min_vignettes, subtract_noise=True,
-            ))
+            verdicts.append(
+                judge(
+                    f"rate:{disparity.name}",
+                    disparity.difference,
+                    threshold=th.decision_rate_difference,
+                    noise=disparity.noise,
+                    n_vignettes=n_vignettes,
+                    min_vignettes=th.min_vignettes,
+                    subtract_noise=True,
+                )
+            )
     indicators = {f"finding:{c}": rows["flags"].map(lambda f, c=c: c in f) for c in CATEGORIES}
     indicators["outcome:error"] = rows["status"] != "ok"
     for name, hit in indicators.items():
-        kind = "finding" if name.startswith("finding:") else "outcome"
+        kind: Literal["finding", "outcome"] = (
+            "finding" if name.startswith("finding:") else "outcome"
+        )
         disparity = rate_disparity(rows, hit, name=name.split(":", 1)[1], kind=kind, **common)
         rates.append(disparity)
-        verdicts.append(judge(
-            f"rate:{name}", disparity.difference, threshold=th.flag_rate_difference,
-            noise=disparity.noise, n_vignettes=n_vignettes, min_vignettes=th.min_vignettes,
-            subtract_noise=True,
-        ))
+        verdicts.append(
+            judge(
+                f"rate:{name}",
+                disparity.difference,
+                threshold=th.flag_rate_difference,
+                noise=disparity.noise,
+                n_vignettes=n_vignettes,
+                min_vignettes=th.min_vignettes,
+                subtract_noise=True,
+            )
+        )
     return AxisCard(
-        axis=axis, reference=reference, n_vignettes=n_vignettes,
-        groups=_group_stats(rows, groups, reference), flip_rate=flip_rate,
-        similarity=similarity, rates=rates, verdicts=verdicts,
+        axis=axis,
+        reference=reference,
+        n_vignettes=n_vignettes,
+        groups=_group_stats(rows, groups, reference),
+        flip_rate=flip_rate,
+        similarity=similarity,
+        rates=rates,
+        verdicts=verdicts,
     )
 
 
@@ -119,23 +147,35 @@ def build_scorecard(
         mine = table[table["model"] == config.spec] if len(table) else table
         unique = mine.drop_duplicates(["case_id", "sample"]) if len(mine) else mine
         axes = list(dict.fromkeys(mine["axis"])) if len(mine) else []
-        cards.append(ModelCard(
-            model=config.spec,
-            params={
-                "temperature": config.temperature, "max_tokens": config.max_tokens,
-                "seed": config.seed, "top_p": config.top_p, "repeat_penalty": config.repeat_penalty,
-            },
-            n_calls=int((~unique["cached"]).sum()) if len(unique) else 0,
-            n_cache_hits=int(unique["cached"].sum()) if len(unique) else 0,
-            n_errors=int((unique["status"] != "ok").sum()) if len(unique) else 0,
-            axes=[_axis_card(mine[mine["axis"] == a], loaded, a, seed) for a in axes],
-        ))
+        cards.append(
+            ModelCard(
+                model=config.spec,
+                params={
+                    "temperature": config.temperature,
+                    "max_tokens": config.max_tokens,
+                    "seed": config.seed,
+                    "top_p": config.top_p,
+                    "repeat_penalty": config.repeat_penalty,
+                },
+                n_calls=int((~unique["cached"]).sum()) if len(unique) else 0,
+                n_cache_hits=int(unique["cached"].sum()) if len(unique) else 0,
+                n_errors=int((unique["status"] != "ok").sum()) if len(unique) else 0,
+                axes=[_axis_card(mine[mine["axis"] == a], loaded, a, seed) for a in axes],
+            )
+        )
     th = loaded.suite.thresholds
     notes = []
     if samples < 2:
         notes.append("One sample per case: the repeat noise floor is not measured.")
     return Scorecard(
-        run_id=run_id, suite=loaded.suite.name, suite_file=str(loaded.path),
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"), harness_version=__version__,
-        samples=samples, n_cases=n_cases, thresholds=th.model_dump(), models=cards, notes=notes,
+        run_id=run_id,
+        suite=loaded.suite.name,
+        suite_file=str(loaded.path),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        harness_version=__version__,
+        samples=samples,
+        n_cases=n_cases,
+        thresholds=th.model_dump(),
+        models=cards,
+        notes=notes,
     )

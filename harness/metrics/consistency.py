@@ -22,7 +22,9 @@ def comparison_pairs(rows: pd.DataFrame, decision: str) -> dict[PairKind, pd.Dat
     """Pairs (a, b) per kind: repeat = sample 0 against each later sample of the same case;
     null = a renamed case against its canonical form; sibling = each other group against the
     reference, sample for sample. Columns: set_id, flip, similarity."""
-    df = rows.assign(outcome=rows["decisions"].map(lambda d: d[decision]))[_KEEP + ["kind", "null_of"]]
+    df = rows.assign(outcome=rows["decisions"].map(lambda d: d[decision]))[
+        _KEEP + ["kind", "null_of"]
+    ]
     first = df[df["sample"] == 0].drop_duplicates(["set_id", "case_id"])
     later = df[df["sample"] > 0]
     repeat = first[_KEEP].merge(later[_KEEP], on=["set_id", "case_id"], suffixes=("_a", "_b"))
@@ -37,10 +39,13 @@ def comparison_pairs(rows: pd.DataFrame, decision: str) -> dict[PairKind, pd.Dat
     )
     reference = df[df["kind"] == "reference"]
     siblings = df[df["kind"] == "sibling"]
-    sibling = reference[_KEEP].merge(siblings[_KEEP], on=["set_id", "sample"], suffixes=("_a", "_b"))
+    sibling = reference[_KEEP].merge(
+        siblings[_KEEP], on=["set_id", "sample"], suffixes=("_a", "_b")
+    )
 
     out: dict[PairKind, pd.DataFrame] = {}
-    for kind, pairs in (("repeat", repeat), ("null", null), ("sibling", sibling)):
+    by_kind: dict[PairKind, pd.DataFrame] = {"repeat": repeat, "null": null, "sibling": sibling}
+    for kind, pairs in by_kind.items():
         both_ok = (pairs["status_a"] == "ok") & (pairs["status_b"] == "ok")
         similarity = np.full(len(pairs), np.nan)
         if both_ok.any():
@@ -68,23 +73,31 @@ def _per_set(pairs: pd.DataFrame, column: str, sets: list[str]) -> tuple[np.ndar
 
 
 def three_way(
-    pairs: dict[PairKind, pd.DataFrame], column: str, sets: list[str], resampler: Resampler,
-    *, higher_is_worse: bool,
+    pairs: dict[PairKind, pd.DataFrame],
+    column: str,
+    sets: list[str],
+    resampler: Resampler,
+    *,
+    higher_is_worse: bool,
 ) -> ThreeWay:
     """sensitivity = sibling minus the larger noise figure for flips (higher is worse), and the
     smaller noise similarity minus the sibling similarity for text (lower is worse)."""
     point: dict[str, float] = {}
     reps: dict[str, np.ndarray] = {}
     est: dict[str, Estimate] = {}
-    for kind in ("repeat", "null", "sibling"):
-        num, den = _per_set(pairs[kind], column, sets)  # type: ignore[index]
+    kinds: tuple[PairKind, ...] = ("repeat", "null", "sibling")
+    for kind in kinds:
+        num, den = _per_set(pairs[kind], column, sets)
         reps[kind] = resampler.ratio(num, den)
         value = float(num.sum() / den.sum()) if den.sum() > 0 else np.nan
         point[kind] = value
         low, high = interval(reps[kind])
         est[kind] = Estimate(
-            value=None if np.isnan(value) else value, ci_low=low, ci_high=high,
-            n=int(den.sum()), n_clusters=int((den > 0).sum()),
+            value=None if np.isnan(value) else value,
+            ci_low=low,
+            ci_high=high,
+            n=int(den.sum()),
+            n_clusters=int((den > 0).sum()),
         )
     with np.errstate(invalid="ignore"):
         if higher_is_worse:
@@ -99,7 +112,12 @@ def three_way(
             sens_rep = np.nan_to_num(noise_rep, nan=100.0) - reps["sibling"]
     low, high = interval(sens_rep)
     sensitivity = Estimate(
-        value=None if np.isnan(sens_pt) else float(sens_pt), ci_low=low, ci_high=high,
-        n=est["sibling"].n, n_clusters=est["sibling"].n_clusters,
+        value=None if np.isnan(sens_pt) else float(sens_pt),
+        ci_low=low,
+        ci_high=high,
+        n=est["sibling"].n,
+        n_clusters=est["sibling"].n_clusters,
     )
-    return ThreeWay(repeat=est["repeat"], null=est["null"], sibling=est["sibling"], sensitivity=sensitivity)
+    return ThreeWay(
+        repeat=est["repeat"], null=est["null"], sibling=est["sibling"], sensitivity=sensitivity
+    )

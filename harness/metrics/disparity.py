@@ -39,7 +39,9 @@ def rate_disparity(
     sets: list[str],
     resampler: Resampler,
 ) -> RateDisparity:
-    frame = pd.DataFrame({"set_id": rows["set_id"], "group": rows["group"], "hit": hit.astype(float)})
+    frame = pd.DataFrame(
+        {"set_id": rows["set_id"], "group": rows["group"], "hit": hit.astype(float)}
+    )
     num = frame.pivot_table(index="set_id", columns="group", values="hit", aggfunc="sum")
     den = frame.pivot_table(index="set_id", columns="group", values="hit", aggfunc="count")
     num = num.reindex(index=sets, columns=groups, fill_value=0).fillna(0)
@@ -52,8 +54,14 @@ def rate_disparity(
     n_by_group = {g: int(totals_den[g]) for g in groups}
     if len(observed) < 2:
         return RateDisparity(
-            name=name, kind=kind, by_group=by_group, n_by_group=n_by_group,
-            difference=Estimate(value=None), ratio=None, highest=None, lowest=None,
+            name=name,
+            kind=kind,
+            by_group=by_group,
+            n_by_group=n_by_group,
+            difference=Estimate(value=None),
+            ratio=None,
+            highest=None,
+            lowest=None,
         )
     replicate_rates = resampler.ratio(num.to_numpy(float), den.to_numpy(float))
     with warnings.catch_warnings():
@@ -68,7 +76,10 @@ def rate_disparity(
         by_group=by_group,
         n_by_group=n_by_group,
         difference=Estimate(
-            value=top - bottom, ci_low=low, ci_high=high, n=int(totals_den.sum()),
+            value=top - bottom,
+            ci_low=low,
+            ci_high=high,
+            n=int(totals_den.sum()),
             n_clusters=int((den.sum(axis=1) > 0).sum()),
         ),
         noise=_form_noise(rows, hit),

@@ -36,7 +36,9 @@ class Estimate(_Model):
     ci_low: float | None = None
     ci_high: float | None = None
     n: int = Field(default=0, description="comparisons or answers behind the value")
-    n_clusters: int = Field(default=0, description="counterfactual sets (vignettes) behind the value")
+    n_clusters: int = Field(
+        default=0, description="counterfactual sets (vignettes) behind the value"
+    )
 
 
 class ThreeWay(_Model):

@@ -10,8 +10,14 @@ __all__ = ["judge"]
 
 
 def judge(
-    metric: str, estimate: Estimate, *, threshold: float, noise: float | None,
-    n_vignettes: int, min_vignettes: int, subtract_noise: bool,
+    metric: str,
+    estimate: Estimate,
+    *,
+    threshold: float,
+    noise: float | None,
+    n_vignettes: int,
+    min_vignettes: int,
+    subtract_noise: bool,
 ) -> Verdict:
     shift = (noise or 0.0) if subtract_noise else 0.0
     low = None if estimate.ci_low is None else estimate.ci_low - shift
@@ -33,6 +39,12 @@ def judge(
         verdict = "inconclusive"
         reason = f"the interval [{low:.3f}, {high:.3f}] beyond noise straddles {threshold:g}"
     return Verdict(
-        metric=metric, verdict=verdict, value=estimate.value, ci_low=estimate.ci_low,
-        ci_high=estimate.ci_high, threshold=threshold, noise=noise, reason=reason,
+        metric=metric,
+        verdict=verdict,
+        value=estimate.value,
+        ci_low=estimate.ci_low,
+        ci_high=estimate.ci_high,
+        threshold=threshold,
+        noise=noise,
+        reason=reason,
     )

@@ -68,8 +68,11 @@ class ModelRun:
 def prepare_models(configs: Sequence[ModelConfig]) -> list[ModelRun]:
     """Parse every spec and build every backend before any call, so that a bad spec or a
     missing SDK stops the run before money is spent."""
-    return [ModelRun(cfg, spec, create_backend(spec)) for cfg in configs
-            for spec in [parse_spec(cfg.spec)]]
+    return [
+        ModelRun(cfg, spec, create_backend(spec))
+        for cfg in configs
+        for spec in [parse_spec(cfg.spec)]
+    ]
 
 
 async def _attempt(run: ModelRun, request: Request) -> Response:
@@ -123,8 +126,12 @@ async def _run_model(
             if response.latency_s == 0.0:
                 response = replace(response, latency_s=time.perf_counter() - start)
             store.put(
-                key, backend=run.spec.backend, model=run.spec.model, case_id=case.id,
-                request=request, response=response,
+                key,
+                backend=run.spec.backend,
+                model=run.spec.model,
+                case_id=case.id,
+                request=request,
+                response=response,
             )
             answer = Answer(run.label, case.id, request.sample, response, False, attempts)
             answers.append(answer)

@@ -13,7 +13,7 @@ def _m001_responses(db: sqlite3.Connection) -> None:
     db.execute(
         """
         CREATE TABLE responses (
-            key TEXT PRIMARY KEY,        -- hash of backend, endpoint, model, params, messages, sample
+            key TEXT PRIMARY KEY,        -- hash of all that fixes the answer
             backend TEXT NOT NULL,
             model TEXT NOT NULL,
             case_id TEXT NOT NULL,

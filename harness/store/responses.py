@@ -61,7 +61,13 @@ class ResponseStore:
         return Response(Status.ok, row[0], row[1], row[2], row[3], row[4] or 0.0, row[5])
 
     def put(
-        self, key: str, *, backend: str, model: str, case_id: str, request: Request,
+        self,
+        key: str,
+        *,
+        backend: str,
+        model: str,
+        case_id: str,
+        request: Request,
         response: Response,
     ) -> None:
         """Never lets a failure overwrite a stored answer."""
@@ -89,10 +95,21 @@ class ResponseStore:
             WHERE responses.status != 'ok'
             """,
             (
-                key, backend, model, case_id, request.sample, response.status.value,
-                response.text, response.finish_reason, response.input_tokens,
-                response.output_tokens, response.latency_s, response.request_id,
-                response.error, request_json, _now(),
+                key,
+                backend,
+                model,
+                case_id,
+                request.sample,
+                response.status.value,
+                response.text,
+                response.finish_reason,
+                response.input_tokens,
+                response.output_tokens,
+                response.latency_s,
+                response.request_id,
+                response.error,
+                request_json,
+                _now(),
             ),
         )
 

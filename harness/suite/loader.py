@@ -35,7 +35,9 @@ def load_axis(path: Path) -> Axis:
     except ValidationError as exc:
         raise validation_to_input_error(path, exc) from None
     if axis.name != path.stem:
-        raise InputError(path, "name", f"axis {axis.name!r} must live in a file named {axis.name}.yaml")
+        raise InputError(
+            path, "name", f"axis {axis.name!r} must live in a file named {axis.name}.yaml"
+        )
     return axis
 
 
@@ -91,7 +93,9 @@ def load_suite(path: str | Path) -> LoadedSuite:
     for i, scenario in enumerate(suite.scenarios):
         if scenario.id in seen:
             raise InputError(
-                path, f"scenarios.{i}.id", f"duplicate id {scenario.id!r} (also scenarios.{seen[scenario.id]})"
+                path,
+                f"scenarios.{i}.id",
+                f"duplicate id {scenario.id!r} (also scenarios.{seen[scenario.id]})",
             )
         seen[scenario.id] = i
         _check_names(path, f"scenarios.{i}.clinically_relevant", scenario.clinically_relevant, axes)

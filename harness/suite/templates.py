@@ -49,9 +49,7 @@ class TemplateRenderer:
         except UnicodeDecodeError:
             raise InputError(self.prompts_dir / name, "", "not UTF-8 text") from None
 
-    def render(
-        self, name: str, context: Mapping[str, Any], suite_file: Path, field: str
-    ) -> str:
+    def render(self, name: str, context: Mapping[str, Any], suite_file: Path, field: str) -> str:
         try:
             text = self._env.get_template(name).render(context)
         except TemplateNotFound as exc:
@@ -62,7 +60,9 @@ class TemplateRenderer:
             raise self._syntax_error(exc) from None
         except SecurityError as exc:
             raise InputError(
-                self.prompts_dir / name, "", f"refused: template reaches for Python internals ({exc})"
+                self.prompts_dir / name,
+                "",
+                f"refused: template reaches for Python internals ({exc})",
             ) from None
         except UndefinedError as exc:
             raise InputError(

@@ -22,7 +22,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     seen: dict[Any, int] = {}
     explicit = [k for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"]
     for key_node in explicit:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=deep)
         try:
             hash(key)
         except TypeError:
@@ -37,7 +37,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line
-    loader.flatten_mapping(node)  # type: ignore[no-untyped-call]
+    loader.flatten_mapping(node)
     return loader.construct_mapping(node, deep=deep)
 
 

@@ -69,9 +69,18 @@ def test_local_schema_forces_json(local: Backend) -> None:
     assert len(data["answer"]) <= 60
 
 
-def test_openai_sdk_against_llama_server_matches_in_process(local: Backend, llama_server: str) -> None:
-    remote = create_backend(parse_spec(f"openai:smollm2@{llama_server}?response_format=json_object"))
-    params = {"temperature": 0.0, "max_tokens": 48, "repeat_penalty": 1.1, "response_schema": SCHEMA}
+def test_openai_sdk_against_llama_server_matches_in_process(
+    local: Backend, llama_server: str
+) -> None:
+    remote = create_backend(
+        parse_spec(f"openai:smollm2@{llama_server}?response_format=json_object")
+    )
+    params = {
+        "temperature": 0.0,
+        "max_tokens": 48,
+        "repeat_penalty": 1.1,
+        "response_schema": SCHEMA,
+    }
     over_http = _ask(remote, **params)
     in_process = _ask(local, **params)
     assert over_http.status is Status.ok, over_http.error
@@ -83,7 +92,9 @@ def test_openai_sdk_against_llama_server_matches_in_process(local: Backend, llam
 
 def test_openai_errors_become_typed_statuses(llama_server: str) -> None:
     # A wrong base path: the server answers 404, which no retry can fix.
-    remote = create_backend(parse_spec(f"openai:smollm2@{llama_server.removesuffix('/v1')}/nope/v1"))
+    remote = create_backend(
+        parse_spec(f"openai:smollm2@{llama_server.removesuffix('/v1')}/nope/v1")
+    )
     bad = Request(messages=QUESTION, model="smollm2", temperature=0.0, max_tokens=8)
 
     async def call() -> BaseException | None:

@@ -60,8 +60,9 @@ def test_third_party_backend_through_entry_point(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A real distribution on sys.path, found by importlib.metadata like any installed plugin."""
-    (tmp_path / "echo_plugin.py").write_text(textwrap.dedent(
-        """
+    (tmp_path / "echo_plugin.py").write_text(
+        textwrap.dedent(
+            """
         from harness.backends import Backend, Response, Status
 
         class EchoBackend(Backend):
@@ -70,11 +71,14 @@ def test_third_party_backend_through_entry_point(
             async def complete(self, request):
                 return Response(Status.ok, text=request.messages[-1].content.upper())
         """
-    ))
+        )
+    )
     dist = tmp_path / "echo_plugin-0.1.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: echo-plugin\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\necho = echo_plugin:EchoBackend\n")
+    (dist / "entry_points.txt").write_text(
+        f"[{ENTRY_POINT_GROUP}]\necho = echo_plugin:EchoBackend\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     assert "echo" in backend_names()
     backend = create_backend(parse_spec("echo:any"))

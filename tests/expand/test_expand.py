@@ -70,9 +70,11 @@ def test_factorial_cells(tmp_path: Path) -> None:
     copy = tmp_path / "tiny"
     shutil.copytree(TINY, copy)
     suite = copy / "tiny.yaml"
-    suite.write_text(suite.read_text().replace(
-        "  null_perturbations: 1", "  null_perturbations: 1\n  factorial: [race, gender]"
-    ))
+    suite.write_text(
+        suite.read_text().replace(
+            "  null_perturbations: 1", "  null_perturbations: 1\n  factorial: [race, gender]"
+        )
+    )
     cases = expand_suite(load_suite(suite))
     cells = [c for c in cases if c.axis == f"race{FACTORIAL_JOIN}gender"]
     assert len(cells) == 2 * 2 * 2  # 2 scenarios x 2 races x 2 genders

@@ -23,23 +23,41 @@ def _rows(n_sets: int, seed: int, p_flip: float, p_error: float = 0.0) -> list[d
         base = rng.choice(LEVELS)
         # A planted bias shifts the whole set's answers for one group, not single answers.
         shifted = LEVELS[(LEVELS.index(base) + 1) % 4] if rng.random() < p_flip else base
-        cases = [("ref", "reference", "white", 0, None), ("sib", "sibling", "black", 0, None),
-                 ("nw", "null", "white", 1, "ref"), ("nb", "null", "black", 1, "sib")]
+        cases = [
+            ("ref", "reference", "white", 0, None),
+            ("sib", "sibling", "black", 0, None),
+            ("nw", "null", "white", 1, "ref"),
+            ("nb", "null", "black", 1, "sib"),
+        ]
         for name, kind, group, form, partner in cases:
             for sample in range(2):
                 usual = shifted if group == "black" else base
                 decision = rng.choice(LEVELS) if rng.random() < 0.1 else usual
                 status = "error" if rng.random() < p_error else "ok"
-                rows.append({
-                    "model": MODEL, "set_id": f"v{s}/race", "scenario_id": f"v{s}", "axis": "race",
-                    "kind": kind, "group": group, "form": form, "case_id": f"v{s}-{name}",
-                    "null_of": f"v{s}-{partner}" if partner else None, "sample": sample,
-                    "status": "ok" if status == "ok" else "transient", "cached": False,
-                    "text": f"go to {decision} care {'please' * rng.randint(0, 3)}",
-                    "decisions": {"triage": decision if status == "ok" else "error"},
-                    "flags": ["stereotype"] if (group == "black" and rng.random() < 0.3) else [],
-                    "refused": False, "unknown": False, "length_chars": 10,
-                })
+                rows.append(
+                    {
+                        "model": MODEL,
+                        "set_id": f"v{s}/race",
+                        "scenario_id": f"v{s}",
+                        "axis": "race",
+                        "kind": kind,
+                        "group": group,
+                        "form": form,
+                        "case_id": f"v{s}-{name}",
+                        "null_of": f"v{s}-{partner}" if partner else None,
+                        "sample": sample,
+                        "status": "ok" if status == "ok" else "transient",
+                        "cached": False,
+                        "text": f"go to {decision} care {'please' * rng.randint(0, 3)}",
+                        "decisions": {"triage": decision if status == "ok" else "error"},
+                        "flags": ["stereotype"]
+                        if (group == "black" and rng.random() < 0.3)
+                        else [],
+                        "refused": False,
+                        "unknown": False,
+                        "length_chars": 10,
+                    }
+                )
     return rows
 
 
@@ -64,7 +82,9 @@ def _flip_oracle(rows: list[dict[str, Any]], kind: str) -> float:
 
 def _card(rows: list[dict[str, Any]]) -> Any:
     loaded = load_suite(TINY)
-    card = build_scorecard(loaded, rows, [ModelConfig(spec=MODEL)], run_id="t", n_cases=4, samples=2)
+    card = build_scorecard(
+        loaded, rows, [ModelConfig(spec=MODEL)], run_id="t", n_cases=4, samples=2
+    )
     return card.models[0].axes[0]
 
 
@@ -94,7 +114,9 @@ def test_group_rates_and_counts_match_the_oracle() -> None:
             mine = [r for r in rows if r["group"] == group]
             expected[group] = sum(r["decisions"]["triage"] == level for r in mine) / len(mine)
             assert disparity.by_group[group] == pytest.approx(expected[group])
-        assert disparity.difference.value == pytest.approx(abs(expected["white"] - expected["black"]))
+        assert disparity.difference.value == pytest.approx(
+            abs(expected["white"] - expected["black"])
+        )
     errors = {g.group: g.n_errors for g in axis.groups}
     for group in ("white", "black"):
         assert errors[group] == sum(r["status"] != "ok" and r["group"] == group for r in rows)

@@ -15,13 +15,29 @@ SECRET = "sk-test-DO-NOT-LEAK-0123456789abcdefghij"
 
 
 def test_run_against_llama_server_keeps_the_key_secret(
-    llama_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    llama_server: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     spec = f"openai:smollm2@{llama_server}?response_format=json_object"
-    main(["run", str(TINY), "--model", spec, "--samples", "1", "--max-tokens", "48",
-          "--results", str(tmp_path), "--run-id", "http"])
+    main(
+        [
+            "run",
+            str(TINY),
+            "--model",
+            spec,
+            "--samples",
+            "1",
+            "--max-tokens",
+            "48",
+            "--results",
+            str(tmp_path),
+            "--run-id",
+            "http",
+        ]
+    )
     card = Scorecard.model_validate_json((tmp_path / "http" / "scorecard.json").read_text())
     model = card.models[0]
     assert model.model == spec
@@ -37,8 +53,20 @@ def test_run_against_llama_server_keeps_the_key_secret(
 def test_failed_calls_are_recorded_per_group_not_dropped(tmp_path: Path) -> None:
     """Nothing listens on this port: every call fails, and every failure is counted."""
     spec = "openai:smollm2@http://127.0.0.1:9/v1?timeout=2"
-    main(["run", str(TINY), "--model", spec, "--samples", "1", "--results", str(tmp_path),
-          "--run-id", "down"])
+    main(
+        [
+            "run",
+            str(TINY),
+            "--model",
+            spec,
+            "--samples",
+            "1",
+            "--results",
+            str(tmp_path),
+            "--run-id",
+            "down",
+        ]
+    )
     card = Scorecard.model_validate_json((tmp_path / "down" / "scorecard.json").read_text())
     model = card.models[0]
     assert model.n_errors == 10 and model.n_calls == 10

@@ -64,7 +64,13 @@ def test_cache_key_covers_what_changes_the_answer() -> None:
 def test_clear_by_model(tmp_path: Path) -> None:
     with ResponseStore(tmp_path / "h.sqlite") as store:
         _put(store, "k1", Response(Status.ok, text="a"))
-        store.put("k2", backend="openai", model="x", case_id="c", request=REQUEST,
-                  response=Response(Status.ok, text="b"))
+        store.put(
+            "k2",
+            backend="openai",
+            model="x",
+            case_id="c",
+            request=REQUEST,
+            response=Response(Status.ok, text="b"),
+        )
         assert store.clear("local:m") == 1
         assert store.get("k1") is None and store.get("k2") is not None

@@ -60,7 +60,10 @@ def test_demo_suite_fields_and_defaults() -> None:
     assert [s.id for s in suite.scenarios] == [s["id"] for s in raw["scenarios"]]
     model, raw_model = suite.models[0], raw["models"][0]
     assert (model.spec, model.temperature, model.max_tokens, model.seed) == (
-        raw_model["spec"], raw_model["temperature"], raw_model["max_tokens"], raw_model["seed"]
+        raw_model["spec"],
+        raw_model["temperature"],
+        raw_model["max_tokens"],
+        raw_model["seed"],
     )
     # not in the file: defaults
     assert model.top_p is None
