@@ -46,6 +46,11 @@ class Request:
         }
         return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
+    def optional_params(self) -> dict[str, float | int]:
+        """The sampling parameters that were set; unset ones keep the backend's default."""
+        params = {"seed": self.seed, "top_p": self.top_p, "repeat_penalty": self.repeat_penalty}
+        return {k: v for k, v in params.items() if v is not None}
+
     def chat_messages(self) -> list[dict[str, str]]:
         return [m.as_dict() for m in self.messages]
 

@@ -57,13 +57,8 @@ class LocalBackend(Backend):
                 "messages": request.chat_messages(),
                 "temperature": request.temperature,
                 "max_tokens": request.max_tokens,
+                **request.optional_params(),
             }
-            if request.seed is not None:
-                kwargs["seed"] = request.seed
-            if request.top_p is not None:
-                kwargs["top_p"] = request.top_p
-            if request.repeat_penalty is not None:
-                kwargs["repeat_penalty"] = request.repeat_penalty
             if request.response_schema is not None:
                 kwargs["response_format"] = {
                     "type": "json_object",

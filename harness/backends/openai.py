@@ -81,13 +81,10 @@ class OpenAIBackend(Backend):
             "messages": request.chat_messages(),
             "temperature": request.temperature,
             "max_tokens": request.max_tokens,
+            **request.optional_params(),
         }
-        if request.seed is not None:
-            kwargs["seed"] = request.seed
-        if request.top_p is not None:
-            kwargs["top_p"] = request.top_p
-        if request.repeat_penalty is not None:
-            kwargs["extra_body"] = {"repeat_penalty": request.repeat_penalty}
+        if "repeat_penalty" in kwargs:  # not an OpenAI parameter: llama.cpp and vLLM read it
+            kwargs["extra_body"] = {"repeat_penalty": kwargs.pop("repeat_penalty")}
         if request.response_schema is not None:
             fmt = self._format(request.response_schema)
             if fmt is not None:

@@ -82,37 +82,25 @@ def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) ->
 
     rates = []
     common: dict[str, Any] = {"groups": groups, "sets": sets, "resampler": resampler}
+    RateKind = Literal["decision", "finding", "outcome"]
+    measured: list[tuple[str, RateKind, pd.Series, float]] = []
     for decision in decisions:
         outcome = rows["decisions"].map(lambda d, name=decision: d.get(name))
         for value in (*DECISION_VALUES[decision], UNKNOWN):
-            disparity = rate_disparity(
-                rows, outcome == value, name=f"{decision}={value}", kind="decision", **common
-            )
-            rates.append(disparity)
-            verdicts.append(
-                judge(
-                    f"rate:{disparity.name}",
-                    disparity.difference,
-                    threshold=th.decision_rate_difference,
-                    noise=disparity.noise,
-                    n_vignettes=n_vignettes,
-                    min_vignettes=th.min_vignettes,
-                    subtract_noise=True,
-                )
-            )
-    indicators = {f"finding:{c}": rows["flags"].map(lambda f, c=c: c in f) for c in CATEGORIES}
-    indicators["outcome:error"] = rows["status"] != "ok"
-    for name, hit in indicators.items():
-        kind: Literal["finding", "outcome"] = (
-            "finding" if name.startswith("finding:") else "outcome"
-        )
-        disparity = rate_disparity(rows, hit, name=name.split(":", 1)[1], kind=kind, **common)
+            name = f"{decision}={value}"
+            measured.append((name, "decision", outcome == value, th.decision_rate_difference))
+    for category in CATEGORIES:
+        hit = rows["flags"].map(lambda flags, c=category: c in flags)
+        measured.append((category, "finding", hit, th.flag_rate_difference))
+    measured.append(("error", "outcome", rows["status"] != "ok", th.flag_rate_difference))
+    for name, kind, hit, threshold in measured:
+        disparity = rate_disparity(rows, hit, name=name, kind=kind, **common)
         rates.append(disparity)
         verdicts.append(
             judge(
-                f"rate:{name}",
+                f"rate:{kind}:{name}",
                 disparity.difference,
-                threshold=th.flag_rate_difference,
+                threshold=threshold,
                 noise=disparity.noise,
                 n_vignettes=n_vignettes,
                 min_vignettes=th.min_vignettes,
