@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from harness.errors import InputError
 from harness.expand import Case, expand_suite
 from harness.metrics import Scorecard, answer_rows, build_scorecard
 from harness.report import render_html, render_markdown
@@ -91,8 +92,6 @@ def prepare(options: RunOptions) -> PreparedRun:
     runs = prepare_models(configs)
     run_id = options.run_id or _run_id(loaded.suite.name)
     if not re.fullmatch(r"[A-Za-z0-9._-]+", run_id):
-        from harness.errors import InputError
-
         raise InputError(None, "--run-id", f"{run_id!r}: use letters, digits, '.', '_' and '-'")
     samples = options.samples or loaded.suite.samples
     return PreparedRun(options, loaded, cases, configs, runs, samples, run_id)

@@ -3,7 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
+
+from harness.cli.console import stdout_console
 
 __all__ = ["command"]
 
@@ -30,7 +31,7 @@ def stats(results: Path) -> None:
 
     with ResponseStore(results / STORE_NAME) as store:
         s = store.stats()
-    console = Console()
+    console = stdout_console()
     console.print(
         f"{s.path}: {s.rows} rows ({s.ok} answers, {s.failed} failures), "
         f"{s.size_bytes / 1e6:.1f} MB"
@@ -50,4 +51,4 @@ def clear(results: Path, model: str | None) -> None:
 
     with ResponseStore(results / STORE_NAME) as store:
         n = store.clear(model)
-    Console().print(f"deleted {n} rows")
+    stdout_console().print(f"deleted {n} rows")

@@ -8,5 +8,9 @@ PIPE_WIDTH = 160  # a log or a CI step summary is read wide; a terminal keeps it
 
 
 def stdout_console() -> Console:
-    console = Console()
-    return console if console.is_terminal else Console(width=PIPE_WIDTH)
+    """No markup and no emoji codes in what we echo: `openai:m:` is a model spec, not an emoji,
+    and a path or group name may hold square brackets."""
+    console = Console(emoji=False, markup=False)
+    if console.is_terminal:
+        return console
+    return Console(emoji=False, markup=False, width=PIPE_WIDTH)

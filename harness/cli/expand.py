@@ -3,8 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
+
+from harness.cli.console import stdout_console
 
 __all__ = ["command"]
 
@@ -33,7 +34,7 @@ def command(suite: Path | None, out: Path | None) -> None:
             str(kinds["null"]),
             str(sum(kinds.values())),
         )
-    console = Console()
+    console = stdout_console()
     console.print(table)
     unique = len({c.id for c in cases})
     sets = len({c.set_id for c in cases})

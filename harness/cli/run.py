@@ -62,7 +62,7 @@ def command(
         outcome = execute(prepared, progress)
     out = stdout_console()
     out.print(summary_table(outcome.scorecard))
-    out.print(f"[bold]results:[/bold] {outcome.run_dir}")
+    out.print(f"results: {outcome.run_dir}")
     for name in ("responses.jsonl", "scorecard.json", "scorecard.md", "scorecard.html"):
         out.print(f"  {outcome.run_dir / name}")
     out.print(

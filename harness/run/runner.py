@@ -68,11 +68,11 @@ class ModelRun:
 def prepare_models(configs: Sequence[ModelConfig]) -> list[ModelRun]:
     """Parse every spec and build every backend before any call, so that a bad spec or a
     missing SDK stops the run before money is spent."""
-    return [
-        ModelRun(cfg, spec, create_backend(spec))
-        for cfg in configs
-        for spec in [parse_spec(cfg.spec)]
-    ]
+    runs = []
+    for cfg in configs:
+        spec = parse_spec(cfg.spec)
+        runs.append(ModelRun(cfg, spec, create_backend(spec)))
+    return runs
 
 
 async def _attempt(run: ModelRun, request: Request) -> Response:
