@@ -155,6 +155,12 @@ def build_scorecard(
     notes = []
     if samples < 2:
         notes.append("One sample per case: the repeat noise floor is not measured.")
+    n_vignettes = len(loaded.suite.scenarios)
+    if n_vignettes < th.min_vignettes:
+        notes.append(
+            f"{n_vignettes} vignettes, fewer than min_vignettes ({th.min_vignettes}): every verdict "
+            "is insufficient_data and the figures are descriptive only."
+        )
     return Scorecard(
         run_id=run_id,
         suite=loaded.suite.name,
