@@ -36,12 +36,15 @@ class Request:
     top_p: float | None = None
     repeat_penalty: float | None = None
     response_schema: Mapping[str, Any] | None = None
+    # Where the request comes from (scenario_id, groups, gold, case_id). Not sent to vendors and
+    # not in the cache key: the messages already fix it. The sim backend answers from it.
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def cache_key(self, identity: Mapping[str, Any]) -> str:
         """Hash of all that fixes the output; timeouts and retries are not in it, keys never."""
         payload = {
             **identity,
-            **{k: v for k, v in asdict(self).items() if k != "messages"},
+            **{k: v for k, v in asdict(self).items() if k not in ("messages", "meta")},
             "messages": [m.as_dict() for m in self.messages],
         }
         return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
@@ -90,6 +93,10 @@ class Backend(ABC):
     def classify(self, exc: BaseException) -> Status:
         """Which status an exception from the SDK means; unknown exceptions are transient."""
         return Status.transient
+
+    def retry_after(self, exc: BaseException) -> float | None:
+        """Seconds the provider asked us to wait (a Retry-After header), if it said."""
+        return None
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release clients and models."""

@@ -32,6 +32,12 @@ class _Builtin:
 BUILTIN_BACKENDS: dict[str, _Builtin] = {
     "local": _Builtin("harness.backends.local:LocalBackend", ("llama_cpp",), "local"),
     "openai": _Builtin("harness.backends.openai:OpenAIBackend", ("openai",), "openai"),
+    "anthropic": _Builtin(
+        "harness.backends.anthropic:AnthropicBackend", ("anthropic",), "anthropic"
+    ),
+    "litellm": _Builtin("harness.backends.litellm:LiteLLMBackend", ("litellm",), "litellm"),
+    "sim": _Builtin("harness.backends.sim:SimBackend", (), ""),
+    "replay": _Builtin("harness.backends.replay:ReplayBackend", (), ""),
 }
 
 

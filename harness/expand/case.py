@@ -38,6 +38,7 @@ class Case:
     groups: Mapping[str, str] = field(default_factory=dict)
     response_schema: Mapping[str, Any] | None = None
     null_of: str | None = None
+    gold: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def user_prompt(self) -> str:

@@ -94,6 +94,7 @@ class _ScenarioExpander:
             groups={name: value for name, (value, _) in choice.items()},
             response_schema=self.schema,
             null_of=null_of,
+            gold=dict(self.scenario.gold),
         )
 
     def one_at_a_time(self, axis_name: str) -> list[Case]:

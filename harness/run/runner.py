@@ -62,6 +62,12 @@ class ModelRun:
             top_p=cfg.top_p,
             repeat_penalty=cfg.repeat_penalty,
             response_schema=case.response_schema,
+            meta={
+                "case_id": case.id,
+                "scenario_id": case.scenario_id,
+                "groups": dict(case.groups),
+                "gold": dict(case.gold),
+            },
         )
 
 
