@@ -15,11 +15,27 @@ from harness.errors import InputError
 from harness.expand import Case, expand_suite
 from harness.metrics import Scorecard, answer_rows, build_scorecard
 from harness.report import render_html, render_markdown
-from harness.run import Answer, ModelRun, prepare_models, run_cases
+from harness.run import (
+    Answer,
+    ModelEstimate,
+    ModelRun,
+    execute_plan,
+    plan_calls,
+    prepare_models,
+)
+from harness.run.recording import write_cassettes
 from harness.store import ResponseStore
 from harness.suite import LoadedSuite, ModelConfig, default_suite_path, load_suite
 
-__all__ = ["PreparedRun", "RunOptions", "RunOutcome", "execute", "prepare", "STORE_NAME"]
+__all__ = [
+    "STORE_NAME",
+    "PreparedRun",
+    "RunOptions",
+    "RunOutcome",
+    "estimate",
+    "execute",
+    "prepare",
+]
 
 STORE_NAME = "harness.sqlite"
 
@@ -34,6 +50,8 @@ class RunOptions:
     seed: int | None = None
     results: Path = Path("results")
     run_id: str | None = None
+    max_cost: float | None = None
+    record: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,7 +112,23 @@ def prepare(options: RunOptions) -> PreparedRun:
     if not re.fullmatch(r"[A-Za-z0-9._-]+", run_id):
         raise InputError(None, "--run-id", f"{run_id!r}: use letters, digits, '.', '_' and '-'")
     samples = options.samples or loaded.suite.samples
+    if options.max_cost is not None:
+        for run in runs:
+            if run.price is None:
+                raise InputError(
+                    None,
+                    "--max-cost",
+                    f"no price is known for {run.label}; set `price` on the "
+                    "model in the suite (input_per_mtok, output_per_mtok)",
+                )
     return PreparedRun(options, loaded, cases, configs, runs, samples, run_id)
+
+
+def estimate(prepared: PreparedRun) -> list[ModelEstimate]:
+    """What a run would ask and spend, from the store and the requests; nothing is sent."""
+    with ResponseStore(prepared.options.results / STORE_NAME) as store:
+        plan = plan_calls(prepared.runs, prepared.cases, samples=prepared.samples, store=store)
+    return plan.estimates(prepared.runs)
 
 
 def execute(
@@ -103,15 +137,20 @@ def execute(
     start = time.perf_counter()
     results = prepared.options.results
     run_dir = results / prepared.run_id
-    run_dir.mkdir(parents=True, exist_ok=True)
     with ResponseStore(results / STORE_NAME) as store:
-        answers = run_cases(
+        plan = plan_calls(prepared.runs, prepared.cases, samples=prepared.samples, store=store)
+        for run in prepared.runs:
+            run.backend.preflight([p.request for p in plan.pending if p.run is run])
+        answers = execute_plan(
             prepared.runs,
-            prepared.cases,
-            samples=prepared.samples,
+            plan,
             store=store,
+            max_cost=prepared.options.max_cost,
             on_answer=on_answer,
         )
+        if prepared.options.record:
+            write_cassettes(prepared.loaded.path, prepared.runs, prepared.cases, answers)
+        run_dir.mkdir(parents=True, exist_ok=True)
         rows = answer_rows(prepared.loaded.suite, prepared.cases, answers)
         with (run_dir / "responses.jsonl").open("w", encoding="utf-8") as fh:
             for row in rows:

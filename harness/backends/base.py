@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -93,6 +93,9 @@ class Backend(ABC):
     def classify(self, exc: BaseException) -> Status:
         """Which status an exception from the SDK means; unknown exceptions are transient."""
         return Status.transient
+
+    def preflight(self, requests: Sequence[Request]) -> None:  # noqa: B027 - optional hook
+        """Refuse a run before any call (a replay with no recording for a request, say)."""
 
     def retry_after(self, exc: BaseException) -> float | None:
         """Seconds the provider asked us to wait (a Retry-After header), if it said."""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TextIO
 
 import click
 
@@ -18,7 +19,7 @@ __all__ = ["command"]
     show_default=True,
     help="Decisions to extract.",
 )
-def command(source: click.utils.LazyFile, decisions: tuple[str, ...]) -> None:
+def command(source: TextIO, decisions: tuple[str, ...]) -> None:
     """Findings and decisions for one answer read from SOURCE (a file, or - for stdin)."""
     from harness.detect import detect
     from harness.extract import answer_text, extract_decisions

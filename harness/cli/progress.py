@@ -23,18 +23,25 @@ class RunProgress:
     def __init__(self, total: int, console: Console) -> None:
         self.hits = 0
         self.errors = 0
+        self.retries = 0
+        self.cost = 0.0
         self._progress = Progress(
             TextColumn("[bold]answers"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("cache hits {task.fields[hits]}  errors {task.fields[errors]}"),
+            TextColumn(
+                "cache hits {task.fields[hits]}  retries {task.fields[retries]}  "
+                "errors {task.fields[errors]}  ${task.fields[cost]:.4f}"
+            ),
             TimeElapsedColumn(),
             TextColumn("left"),
             TimeRemainingColumn(),
             console=console,
             transient=False,
         )
-        self._task = self._progress.add_task("answers", total=total, hits=0, errors=0)
+        self._task = self._progress.add_task(
+            "answers", total=total, hits=0, errors=0, retries=0, cost=0.0
+        )
 
     def __enter__(self) -> RunProgress:
         self._progress.start()
@@ -51,4 +58,13 @@ class RunProgress:
     def __call__(self, answer: Answer) -> None:
         self.hits += answer.cached
         self.errors += answer.response.status != "ok"
-        self._progress.update(self._task, advance=1, hits=self.hits, errors=self.errors)
+        self.retries += max(answer.attempts - 1, 0)
+        self.cost += answer.cost_usd or 0.0
+        self._progress.update(
+            self._task,
+            advance=1,
+            hits=self.hits,
+            errors=self.errors,
+            retries=self.retries,
+            cost=self.cost,
+        )

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
 from harness.cli.console import stdout_console
+
+if TYPE_CHECKING:
+    from harness.run import ModelEstimate
 
 __all__ = ["command"]
 
@@ -32,6 +36,18 @@ __all__ = ["command"]
     help="Folder for the response store and the run folders.",
 )
 @click.option("--run-id", help="Name of the run folder (default: time and suite name).")
+@click.option(
+    "--max-cost",
+    type=click.FloatRange(min=0.0),
+    metavar="USD",
+    help="Stop before this many dollars would be spent; what was received is kept.",
+)
+@click.option("--dry-run", is_flag=True, help="Print calls, tokens and cost; send nothing.")
+@click.option(
+    "--record",
+    is_flag=True,
+    help="Write the answers as cassettes next to the suite, for replay:PATH.",
+)
 def command(
     suite: Path | None,
     models: tuple[str, ...],
@@ -41,10 +57,13 @@ def command(
     seed: int | None,
     results: Path,
     run_id: str | None,
+    max_cost: float | None,
+    dry_run: bool,
+    record: bool,
 ) -> None:
     """Run SUITE (default: the bundled demo on the local model) and write results/<run-id>/."""
     from harness.cli.progress import RunProgress
-    from harness.pipeline import RunOptions, execute, prepare
+    from harness.pipeline import RunOptions, estimate, execute, prepare
     from harness.report import summary_table
 
     options = RunOptions(
@@ -56,8 +75,13 @@ def command(
         seed=seed,
         results=results,
         run_id=run_id,
+        max_cost=max_cost,
+        record=record,
     )
     prepared = prepare(options)
+    if dry_run:
+        _print_estimate(estimate(prepared))
+        return
     with RunProgress(prepared.total_answers, Console(stderr=True)) as progress:
         outcome = execute(prepared, progress)
     out = stdout_console()
@@ -69,3 +93,22 @@ def command(
         f"{outcome.n_answers} answers in {outcome.seconds:.1f} s "
         f"({outcome.n_cache_hits} from the cache, {outcome.n_errors} errors)"
     )
+
+
+def _print_estimate(estimates: list[ModelEstimate]) -> None:
+    from rich.table import Table
+
+    table = Table(title="dry run: nothing was sent")
+    for column in ("model", "stored", "calls", "input tokens", "output tokens (max)", "cost (max)"):
+        table.add_column(column, justify="left" if column == "model" else "right")
+    for e in estimates:
+        cost = "unknown price" if e.max_cost_usd is None else f"${e.max_cost_usd:,.4f}"
+        table.add_row(
+            e.model,
+            f"{e.cached:,}",
+            f"{e.calls:,}",
+            f"{e.input_tokens:,}",
+            f"{e.max_output_tokens:,}",
+            cost,
+        )
+    stdout_console().print(table)

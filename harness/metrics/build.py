@@ -119,6 +119,29 @@ def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) ->
     )
 
 
+def _usage(unique: pd.DataFrame) -> dict[str, Any]:
+    """Calls, cache hits, errors, retries, tokens and cost over one model's unique answers."""
+    if not len(unique):
+        return {"n_calls": 0, "n_cache_hits": 0, "n_errors": 0}
+
+    def total(column: str) -> int:
+        return int(unique[column].fillna(0).sum()) if column in unique else 0
+
+    called = unique[~unique["cached"]]
+    costs = called["cost_usd"] if "cost_usd" in called else pd.Series(dtype=float)
+    return {
+        "n_calls": len(called),
+        "n_cache_hits": int(unique["cached"].sum()),
+        "n_errors": int((unique["status"] != "ok").sum()),
+        "n_retries": int((called["attempts"] - 1).clip(lower=0).sum())
+        if "attempts" in called
+        else 0,
+        "input_tokens": total("input_tokens"),
+        "output_tokens": total("output_tokens"),
+        "cost_usd": None if costs.isna().any() else float(costs.sum()),
+    }
+
+
 def build_scorecard(
     loaded: LoadedSuite,
     rows: Sequence[dict[str, Any]],
@@ -145,9 +168,7 @@ def build_scorecard(
                     "top_p": config.top_p,
                     "repeat_penalty": config.repeat_penalty,
                 },
-                n_calls=int((~unique["cached"]).sum()) if len(unique) else 0,
-                n_cache_hits=int(unique["cached"].sum()) if len(unique) else 0,
-                n_errors=int((unique["status"] != "ok").sum()) if len(unique) else 0,
+                **_usage(unique),
                 axes=[_axis_card(mine[mine["axis"] == a], loaded, a, seed) for a in axes],
             )
         )
@@ -158,8 +179,8 @@ def build_scorecard(
     n_vignettes = len(loaded.suite.scenarios)
     if n_vignettes < th.min_vignettes:
         notes.append(
-            f"{n_vignettes} vignettes, fewer than min_vignettes ({th.min_vignettes}): every verdict "
-            "is insufficient_data and the figures are descriptive only."
+            f"{n_vignettes} vignettes, fewer than min_vignettes ({th.min_vignettes}): every "
+            "verdict is insufficient_data and the figures are descriptive only."
         )
     return Scorecard(
         run_id=run_id,

@@ -108,6 +108,12 @@ class ModelCard(_Model):
     n_calls: int
     n_cache_hits: int
     n_errors: int
+    n_retries: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float | None = Field(
+        default=0.0, description="paid for this run's calls; None when the price is unknown"
+    )
     axes: list[AxisCard]
 
 

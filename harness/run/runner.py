@@ -1,5 +1,6 @@
-"""Cases x models -> answers: async workers per model, cache first, retries with backoff and
-jitter, every answer stored the moment it arrives, every failure kept with its reason."""
+"""Pending calls -> answers: async workers per model under request and token rate limits and a
+spending budget; retries with backoff, jitter and Retry-After; every answer stored the moment
+it arrives, every failure kept with its reason."""
 
 from __future__ import annotations
 
@@ -7,78 +8,38 @@ import asyncio
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from harness.backends import (
-    RETRYABLE,
-    Backend,
-    ModelSpec,
-    Request,
-    Response,
-    Status,
-    create_backend,
-    parse_spec,
-)
-from harness.expand import Case
+from harness.backends import RETRYABLE, Request, Response, Status
+from harness.errors import HarnessError
+from harness.run.answer import Answer
+from harness.run.limits import Budget, TokenBucket
+from harness.run.model_run import ModelRun, estimate_input_tokens
+from harness.run.plan import CallPlan, PendingCall
 from harness.secrets import redact
 from harness.store import ResponseStore
-from harness.suite import ModelConfig
 
-__all__ = ["Answer", "ModelRun", "prepare_models", "run_cases"]
+__all__ = ["BudgetExceeded", "execute_plan"]
 
 BACKOFF_BASE_S = 0.5
 BACKOFF_CAP_S = 20.0
+RETRY_AFTER_CAP_S = 300.0
 
 
-@dataclass(frozen=True)
-class Answer:
-    model: str
-    case_id: str
-    sample: int
-    response: Response
-    cached: bool
-    attempts: int
+class BudgetExceeded(HarnessError):
+    pass
 
 
-@dataclass
-class ModelRun:
-    config: ModelConfig
-    spec: ModelSpec
-    backend: Backend
+class _Limits:
+    def __init__(self, run: ModelRun) -> None:
+        self.requests = TokenBucket(run.config.rpm) if run.config.rpm else None
+        self.tokens = TokenBucket(run.config.tpm) if run.config.tpm else None
 
-    @property
-    def label(self) -> str:
-        return self.spec.label
-
-    def request(self, case: Case, sample: int) -> Request:
-        cfg = self.config
-        return Request(
-            messages=case.messages,
-            model=self.spec.model,
-            temperature=cfg.temperature,
-            max_tokens=cfg.max_tokens,
-            sample=sample,
-            seed=None if cfg.seed is None else cfg.seed + sample,
-            top_p=cfg.top_p,
-            repeat_penalty=cfg.repeat_penalty,
-            response_schema=case.response_schema,
-            meta={
-                "case_id": case.id,
-                "scenario_id": case.scenario_id,
-                "groups": dict(case.groups),
-                "gold": dict(case.gold),
-            },
-        )
-
-
-def prepare_models(configs: Sequence[ModelConfig]) -> list[ModelRun]:
-    """Parse every spec and build every backend before any call, so that a bad spec or a
-    missing SDK stops the run before money is spent."""
-    runs = []
-    for cfg in configs:
-        spec = parse_spec(cfg.spec)
-        runs.append(ModelRun(cfg, spec, create_backend(spec)))
-    return runs
+    async def wait(self, request: Request) -> None:
+        if self.requests is not None:
+            await self.requests.take(1)
+        if self.tokens is not None:
+            await self.tokens.take(estimate_input_tokens(request) + request.max_tokens)
 
 
 async def _attempt(run: ModelRun, request: Request) -> Response:
@@ -88,76 +49,88 @@ async def _attempt(run: ModelRun, request: Request) -> Response:
         return Response(Status.timeout, error=f"no answer within {run.config.timeout_s:g} s")
     except Exception as exc:  # noqa: BLE001 - every SDK failure becomes a typed status
         status = run.backend.classify(exc)
-        return Response(status, error=redact(f"{type(exc).__name__}: {exc}")[:500])
+        wait = run.backend.retry_after(exc)
+        return Response(
+            status,
+            error=redact(f"{type(exc).__name__}: {exc}")[:500],
+            extra={} if wait is None else {"retry_after_s": wait},
+        )
 
 
-async def _call_with_retries(run: ModelRun, request: Request) -> tuple[Response, int]:
+async def _call_with_retries(
+    run: ModelRun, request: Request, limits: _Limits
+) -> tuple[Response, int]:
     attempts = 0
     while True:
         attempts += 1
+        await limits.wait(request)
         response = await _attempt(run, request)
         if response.status not in RETRYABLE or attempts >= run.config.max_attempts:
             return response, attempts
-        delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempts - 1))
-        await asyncio.sleep(delay * (0.5 + random.random()))  # noqa: S311 - jitter, not crypto
+        backoff = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempts - 1))
+        backoff *= 0.5 + random.random()  # noqa: S311 - jitter, not crypto
+        asked = float(response.extra.get("retry_after_s", 0.0))
+        await asyncio.sleep(max(backoff, min(asked, RETRY_AFTER_CAP_S)))
 
 
 async def _run_model(
     run: ModelRun,
-    cases: Sequence[Case],
-    samples: int,
+    pending: list[PendingCall],
     store: ResponseStore,
+    budget: Budget,
     on_answer: Callable[[Answer], None],
 ) -> list[Answer]:
-    identity = run.backend.cache_identity()
     answers: list[Answer] = []
-    queue: asyncio.Queue[tuple[Case, Request, str]] = asyncio.Queue()
-    for case in cases:
-        for sample in range(samples):
-            request = run.request(case, sample)
-            key = request.cache_key(identity)
-            hit = store.get(key)
-            if hit is not None:
-                answer = Answer(run.label, case.id, sample, hit, cached=True, attempts=0)
-                answers.append(answer)
-                on_answer(answer)
-            else:
-                queue.put_nowait((case, request, key))
+    queue = list(reversed(pending))
+    limits = _Limits(run)
 
     async def worker() -> None:
-        while not queue.empty():
-            case, request, key = queue.get_nowait()
+        while queue and not budget.exhausted:
+            call = queue.pop()
+            worst = run.worst_cost(call.request) or 0.0
+            if not budget.reserve(worst):
+                queue.append(call)
+                return
             start = time.perf_counter()
-            response, attempts = await _call_with_retries(run, request)
+            response, attempts = await _call_with_retries(run, call.request, limits)
             if response.latency_s == 0.0:
                 response = replace(response, latency_s=time.perf_counter() - start)
+            cost = run.cost(call.request, response.input_tokens, response.output_tokens)
+            budget.settle(worst, cost or 0.0)
             store.put(
-                key,
+                call.key,
                 backend=run.spec.backend,
                 model=run.spec.model,
-                case_id=case.id,
-                request=request,
+                case_id=call.case.id,
+                request=call.request,
                 response=response,
             )
-            answer = Answer(run.label, case.id, request.sample, response, False, attempts)
+            answer = Answer(
+                run.label, call.case.id, call.request.sample, response, False, attempts, cost
+            )
             answers.append(answer)
             on_answer(answer)
 
-    n_workers = min(run.config.concurrency, run.backend.max_concurrency, max(queue.qsize(), 1))
+    n_workers = min(run.config.concurrency, run.backend.max_concurrency, max(len(queue), 1))
     await asyncio.gather(*(worker() for _ in range(n_workers)))
+    if queue:
+        budget.unsent += len(queue)
     return answers
 
 
 async def _run_all(
     runs: Sequence[ModelRun],
-    cases: Sequence[Case],
-    samples: int,
+    plan: CallPlan,
     store: ResponseStore,
+    budget: Budget,
     on_answer: Callable[[Answer], None],
 ) -> list[Answer]:
     try:
         per_model = await asyncio.gather(
-            *(_run_model(run, cases, samples, store, on_answer) for run in runs)
+            *(
+                _run_model(run, [p for p in plan.pending if p.run is run], store, budget, on_answer)
+                for run in runs
+            )
         )
     finally:
         for run in runs:
@@ -165,14 +138,24 @@ async def _run_all(
     return [a for answers in per_model for a in answers]
 
 
-def run_cases(
+def execute_plan(
     runs: Sequence[ModelRun],
-    cases: Sequence[Case],
+    plan: CallPlan,
     *,
-    samples: int,
     store: ResponseStore,
+    max_cost: float | None = None,
     on_answer: Callable[[Answer], None] = lambda _: None,
 ) -> list[Answer]:
-    """Unique cases only: a reference shared by several counterfactual sets is asked once."""
-    unique = list({c.id: c for c in cases}.values())
-    return asyncio.run(_run_all(runs, unique, samples, store, on_answer))
+    """The plan's cached answers plus every call made. Raises BudgetExceeded, after storing
+    every answer received, when the budget would not cover the next call."""
+    for hit in plan.hits:
+        on_answer(hit)
+    budget = Budget(max_cost)
+    answers = asyncio.run(_run_all(runs, plan, store, budget, on_answer))
+    if budget.exhausted:
+        raise BudgetExceeded(
+            f"stopped before the budget of ${max_cost:.2f} would be exceeded: "
+            f"${budget.spent:.4f} spent on {len(answers)} calls, {budget.unsent} calls not sent; "
+            "every answer received is stored, so a rerun with a higher --max-cost continues"
+        )
+    return [*plan.hits, *answers]

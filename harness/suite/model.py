@@ -28,6 +28,20 @@ class ModelConfig(StrictModel):
     concurrency: int = Field(default=8, ge=1, le=1024)
     timeout_s: float = Field(default=120.0, gt=0.0)
     max_attempts: int = Field(default=4, ge=1, le=20)
+    rpm: int | None = Field(default=None, gt=0, description="requests per minute at most")
+    tpm: int | None = Field(default=None, gt=0, description="tokens per minute at most")
+    price: dict[str, float] | None = Field(
+        default=None, description="input_per_mtok and output_per_mtok, US dollars"
+    )
+
+    @field_validator("price")
+    @classmethod
+    def _price_keys(cls, price: dict[str, float] | None) -> dict[str, float] | None:
+        if price is not None and set(price) != {"input_per_mtok", "output_per_mtok"}:
+            raise ValueError("price needs exactly input_per_mtok and output_per_mtok")
+        if price is not None and min(price.values()) < 0:
+            raise ValueError("prices cannot be negative")
+        return price
 
 
 class Design(StrictModel):
