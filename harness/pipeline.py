@@ -112,6 +112,9 @@ def prepare(options: RunOptions) -> PreparedRun:
     if not re.fullmatch(r"[A-Za-z0-9._-]+", run_id):
         raise InputError(None, "--run-id", f"{run_id!r}: use letters, digits, '.', '_' and '-'")
     samples = options.samples or loaded.suite.samples
+    unique = list({c.id: c for c in cases}.values())
+    for run in runs:
+        run.backend.preflight([run.request(c, s) for c in unique for s in range(samples)])
     if options.max_cost is not None:
         for run in runs:
             if run.price is None:
@@ -139,8 +142,6 @@ def execute(
     run_dir = results / prepared.run_id
     with ResponseStore(results / STORE_NAME) as store:
         plan = plan_calls(prepared.runs, prepared.cases, samples=prepared.samples, store=store)
-        for run in prepared.runs:
-            run.backend.preflight([p.request for p in plan.pending if p.run is run])
         answers = execute_plan(
             prepared.runs,
             plan,

@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from harness.backends.anthropic import header_retry_after
 from harness.backends.base import Backend, Request, Response, Status
 from harness.errors import InputError
 
@@ -120,6 +121,11 @@ class OpenAIBackend(Backend):
                 else Status.fatal
             )
         return Status.transient
+
+    def retry_after(self, exc: BaseException) -> float | None:
+        """openai.APIStatusError keeps the HTTP response: its Retry-After header, if any."""
+        response = getattr(exc, "response", None)
+        return header_retry_after(getattr(response, "headers", None))
 
     async def aclose(self) -> None:
         client, self._client = self._client, None

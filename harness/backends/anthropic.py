@@ -1,0 +1,203 @@
+"""Anthropic's Messages API through the official `anthropic` SDK (`AsyncAnthropic`, no SDK
+retries: the runner retries). `@url` replaces the API's base URL (a gateway, or a loopback fake).
+
+Options after `?`: `api_key_env` (default ANTHROPIC_API_KEY; with a loopback endpoint and no key
+set, a dummy key is sent), `timeout` (seconds, default 60), `response_format`:
+
+- `tool` (the default): a structured answer is asked for as a call to one tool,
+  `clinical_answer`, whose `input_schema` is the request's JSON schema, with `tool_choice`
+  forcing that tool. The tool input comes back as a JSON object and is returned as JSON text, so
+  the extractors read it like any other structured answer. Every Claude model with tool use
+  supports it, and the schema travels as data, not as prose in the prompt, so the prompt (and the
+  cache key, which holds the schema) stays exactly the request.
+- `json_schema`: the API's own structured outputs (`output_config.format`), for the models that
+  have it.
+- `none`: the schema is not sent; the answer is prose (the extractors still read a JSON tail).
+
+The system prompt goes in the top-level `system` field; the API rejects a "system" role inside
+`messages`. `seed` and `repeat_penalty` have no Anthropic equivalent and are not sent.
+`stop_reason` is mapped to the harness's finish reasons: end_turn and stop_sequence (and tool_use
+for the forced answer tool) are "stop", max_tokens and model_context_window_exceeded are
+"length", refusal stays "refusal": a refusal is an answer with status ok, which the detectors count
+as a refusal, never an error.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import time
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from harness.backends.base import Backend, Request, Response, Status
+from harness.errors import InputError
+
+__all__ = ["AnthropicBackend", "header_retry_after"]
+
+_FORMATS = ("tool", "json_schema", "none")
+TOOL_NAME = "clinical_answer"
+_TOOL_DESCRIPTION = "Give the answer to the clinical question in this exact structure."
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+_FINISH = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "tool_use": "stop",
+    "max_tokens": "length",
+    "model_context_window_exceeded": "length",
+    "refusal": "refusal",
+}
+
+
+def header_retry_after(headers: Mapping[str, str] | None) -> float | None:
+    """Seconds from `retry-after-ms` or `retry-after` (seconds or an HTTP date), if present.
+
+    Shared by the HTTP backends; header lookup is case-insensitive when `headers` is an httpx
+    Headers object, as the SDKs' `exc.response.headers` are."""
+    if headers is None:
+        return None
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(0.0, float(millis) / 1000.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _is_loopback(endpoint: str) -> bool:
+    return (urlsplit(endpoint).hostname or "") in _LOOPBACK
+
+
+def _timeout(options: Mapping[str, str]) -> float:
+    try:
+        return float(options.get("timeout", "60"))
+    except ValueError:
+        raise InputError("--model", f"timeout={options['timeout']}", "must be a number") from None
+
+
+class AnthropicBackend(Backend):
+    name: ClassVar[str] = "anthropic"
+    output_options: ClassVar[frozenset[str]] = frozenset({"response_format"})
+
+    def __init__(self, model: str, endpoint: str | None, options: Mapping[str, str]) -> None:
+        super().__init__(model, endpoint, options)
+        key_env = options.get("api_key_env", "ANTHROPIC_API_KEY")
+        api_key = os.environ.get(key_env)
+        if not api_key:
+            if endpoint is None or not _is_loopback(endpoint):
+                raise InputError(
+                    "--model",
+                    f"anthropic:{model}",
+                    f"set the API key in the environment variable {key_env}",
+                )
+            api_key = "not-needed"  # a loopback server (a fake, a proxy) checks no key
+        self.response_format = options.get("response_format", "tool")
+        if self.response_format not in _FORMATS:
+            raise InputError(
+                "--model",
+                f"response_format={self.response_format}",
+                f"must be one of {', '.join(_FORMATS)}",
+            )
+        self._client_args: dict[str, Any] = {
+            "api_key": api_key,
+            "base_url": endpoint,
+            "timeout": _timeout(options),
+            "max_retries": 0,
+        }
+        self._client: Any = None
+
+    def _get_client(self) -> Any:
+        """Made on first use, inside the event loop that will use it."""
+        if self._client is None:
+            from anthropic import AsyncAnthropic
+
+            self._client = AsyncAnthropic(**self._client_args)
+        return self._client
+
+    def _params(self, request: Request) -> dict[str, Any]:
+        system = "\n\n".join(m.content for m in request.messages if m.role == "system")
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": request.max_tokens,
+            "messages": [m.as_dict() for m in request.messages if m.role != "system"],
+            "temperature": request.temperature,
+        }
+        if system:
+            kwargs["system"] = system
+        if request.top_p is not None:
+            kwargs["top_p"] = request.top_p
+        schema = request.response_schema
+        if schema is not None and self.response_format == "tool":
+            kwargs["tools"] = [
+                {"name": TOOL_NAME, "description": _TOOL_DESCRIPTION, "input_schema": dict(schema)}
+            ]
+            kwargs["tool_choice"] = {"type": "tool", "name": TOOL_NAME}
+        elif schema is not None and self.response_format == "json_schema":
+            kwargs["output_config"] = {"format": {"type": "json_schema", "schema": dict(schema)}}
+        return kwargs
+
+    async def complete(self, request: Request) -> Response:
+        start = time.perf_counter()
+        message = await self._get_client().messages.create(**self._params(request))
+        latency = time.perf_counter() - start
+        texts: list[str] = []
+        for block in message.content:
+            if block.type == "tool_use" and block.name == TOOL_NAME:
+                texts = [json.dumps(block.input, ensure_ascii=False)]
+                break
+            if block.type == "text":
+                texts.append(block.text)
+        stop = message.stop_reason
+        usage = message.usage
+        return Response(
+            status=Status.ok,
+            text="".join(texts),
+            finish_reason=_FINISH.get(stop, stop) if stop is not None else None,
+            input_tokens=usage.input_tokens if usage else None,
+            output_tokens=usage.output_tokens if usage else None,
+            latency_s=latency,
+            request_id=getattr(message, "_request_id", None) or message.id,
+        )
+
+    def classify(self, exc: BaseException) -> Status:
+        import anthropic
+
+        if isinstance(exc, anthropic.RateLimitError):
+            return Status.rate_limited
+        if isinstance(exc, anthropic.APITimeoutError):
+            return Status.timeout
+        if isinstance(exc, anthropic.APIConnectionError | anthropic.InternalServerError):
+            return Status.transient  # includes 529 overloaded_error
+        if isinstance(exc, anthropic.APIStatusError):
+            return (
+                Status.transient
+                if exc.status_code >= 500 or exc.status_code == 408
+                else Status.fatal
+            )
+        return Status.transient  # a truncated or undecodable body, say: worth another try
+
+    def retry_after(self, exc: BaseException) -> float | None:
+        response = getattr(exc, "response", None)
+        return header_retry_after(getattr(response, "headers", None))
+
+    async def aclose(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()
