@@ -129,7 +129,8 @@ def test_budget_stops_before_it_is_exceeded_and_a_rerun_continues(
         suite.read_text()
         .replace(
             "    repeat_penalty: 1.1\n",
-            "    repeat_penalty: 1.1\n    price: {input_per_mtok: 1000.0, output_per_mtok: 1000.0}\n",
+            "    repeat_penalty: 1.1\n"
+            "    price: {input_per_mtok: 1000.0, output_per_mtok: 1000.0}\n",
         )
         .replace("spec: local:smollm2", f'spec: "{SIM}"')
     )
