@@ -1,6 +1,6 @@
 """How long `harness --help` takes, and what `import harness.cli` costs (-X importtime).
 
-    python bench/startup.py [--runs 10]
+python bench/startup.py [--runs 10]
 """
 
 from __future__ import annotations
@@ -25,14 +25,18 @@ def main() -> int:
         times.append(time.perf_counter() - start)
     trace = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "import harness.cli"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stderr.splitlines()
     rows = [line.split("|") for line in trace if line.startswith("import time:") and "|" in line]
     cumulative = sorted(
         ((int(r[1]), r[2].strip()) for r in rows if r[1].strip().isdigit()), reverse=True
     )
     median = statistics.median(times)
-    print(f"harness --help: median {median * 1000:.0f} ms over {args.runs} runs (target < {TARGET_S * 1000:.0f} ms)")
+    print(
+        f"harness --help: median {median * 1000:.0f} ms over {args.runs} runs (target < {TARGET_S * 1000:.0f} ms)"
+    )
     print("largest cumulative imports of harness.cli (us):")
     for us, name in cumulative[:8]:
         print(f"  {us:>8}  {name}")

@@ -77,6 +77,18 @@ class RunOutcome:
     n_cache_hits: int
     n_errors: int
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+class _Stopwatch:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
 
 
 def _model_configs(loaded: LoadedSuite, options: RunOptions) -> list[ModelConfig]:
@@ -140,6 +152,7 @@ def execute(
     start = time.perf_counter()
     results = prepared.options.results
     run_dir = results / prepared.run_id
+    clock = _Stopwatch()
     with ResponseStore(results / STORE_NAME) as store:
         plan = plan_calls(prepared.runs, prepared.cases, samples=prepared.samples, store=store)
         answers = execute_plan(
@@ -149,10 +162,12 @@ def execute(
             max_cost=prepared.options.max_cost,
             on_answer=on_answer,
         )
+        clock.lap("requests")
         if prepared.options.record:
             write_cassettes(prepared.loaded.path, prepared.runs, prepared.cases, answers)
         run_dir.mkdir(parents=True, exist_ok=True)
         rows = answer_rows(prepared.loaded.suite, prepared.cases, answers)
+        clock.lap("detect")
         with (run_dir / "responses.jsonl").open("w", encoding="utf-8") as fh:
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -164,6 +179,7 @@ def execute(
             n_cases=len({c.id for c in prepared.cases}),
             samples=prepared.samples,
         )
+        clock.lap("metrics")
         (run_dir / "scorecard.json").write_text(
             scorecard.model_dump_json(indent=2), encoding="utf-8"
         )
@@ -176,6 +192,7 @@ def execute(
             models=[c.spec for c in prepared.configs],
             scorecard_path=str(run_dir / "scorecard.json"),
         )
+        clock.lap("write")
     return RunOutcome(
         run_dir=run_dir,
         scorecard=scorecard,
@@ -183,4 +200,5 @@ def execute(
         n_cache_hits=sum(a.cached for a in answers),
         n_errors=sum(a.response.status != "ok" for a in answers),
         seconds=time.perf_counter() - start,
+        phases=clock.laps,
     )

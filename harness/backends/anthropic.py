@@ -15,7 +15,11 @@ set, a dummy key is sent), `timeout` (seconds, default 60), `response_format`:
 - `none`: the schema is not sent; the answer is prose (the extractors still read a JSON tail).
 
 The system prompt goes in the top-level `system` field; the API rejects a "system" role inside
-`messages`. `seed` and `repeat_penalty` have no Anthropic equivalent and are not sent.
+`messages`. No sampling parameter is sent: API version 2026-10-21, which the SDK (2.x) sends,
+rejects `temperature`, `top_p` and `top_k` on every model, even at their defaults, and the SDK
+no longer takes them; `seed` and `repeat_penalty` have no Anthropic equivalent. Answers therefore
+use the model's own sampling whatever the suite says (the suite's values still enter the cache
+key), and the noise floor is measured, as always, by repeated samples and null perturbations.
 `stop_reason` is mapped to the harness's finish reasons: end_turn and stop_sequence (and tool_use
 for the forced answer tool) are "stop", max_tokens and model_context_window_exceeded are
 "length", refusal stays "refusal": a refusal is an answer with status ok, which the detectors count
@@ -137,12 +141,9 @@ class AnthropicBackend(Backend):
             "model": self.model,
             "max_tokens": request.max_tokens,
             "messages": [m.as_dict() for m in request.messages if m.role != "system"],
-            "temperature": request.temperature,
         }
         if system:
             kwargs["system"] = system
-        if request.top_p is not None:
-            kwargs["top_p"] = request.top_p
         schema = request.response_schema
         if schema is not None and self.response_format == "tool":
             kwargs["tools"] = [
@@ -154,8 +155,9 @@ class AnthropicBackend(Backend):
         return kwargs
 
     async def complete(self, request: Request) -> Response:
+        client = self._get_client()
         start = time.perf_counter()
-        message = await self._get_client().messages.create(**self._params(request))
+        message = await client.messages.create(**self._params(request))
         latency = time.perf_counter() - start
         texts: list[str] = []
         for block in message.content:

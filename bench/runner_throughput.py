@@ -1,0 +1,120 @@
+"""1,000 cases against a loopback OpenAI-format server that answers after 100 ms, at concurrency
+50, through the real SDK and the whole `harness run`; then the cached rerun; then our CPU per call
+at 0 ms. The floor is 1,000 x 0.1 s / 50 = 2.0 s.
+
+    python bench/runner_throughput.py [--repeats 5] [--cases 1000]
+
+The fake runs in its own process (tests/fakes), so its CPU is not counted as ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from suite_gen import write_suite
+
+ROOT = Path(__file__).resolve().parents[1]
+CONCURRENCY = 50
+LATENCY_S = 0.1
+REQUEST_TARGET = 1.2  # x the floor
+PROCESS_TARGET = 1.75  # x the floor
+
+
+def _start_fake(delay: float) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fakes", "openai", "--delay", str(delay)],
+        cwd=ROOT / "tests",
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    base = proc.stdout.readline().strip()
+    return proc, base if base.endswith("/v1") else f"{base}/v1"
+
+
+def _run(suite: Path, results: Path, run_id: str) -> dict[str, float]:
+    """The whole `harness run` in a fresh process; phase times reported from inside it."""
+    code = (
+        "import json, sys, time; t0 = time.perf_counter()\n"
+        "from pathlib import Path\n"
+        "from harness.pipeline import RunOptions, prepare, execute\n"
+        f"p = prepare(RunOptions(suite=Path({str(suite)!r}), "
+        f"results=Path({str(results)!r}), run_id={run_id!r}))\n"
+        "c0 = time.process_time(); o = execute(p); cpu = time.process_time() - c0\n"
+        "print(json.dumps({**o.phases, 'execute': o.seconds, 'cpu_execute': cpu,\n"
+        "                  'errors': o.n_errors, 'calls': o.n_answers - o.n_cache_hits}))\n"
+    )
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"harness run failed:\n{out.stderr[-3000:]}")
+    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    figures["process"] = time.perf_counter() - start
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--transport", default="", help="openai backend option, e.g. aiohttp")
+    args = parser.parse_args()
+    floor = args.cases * LATENCY_S / CONCURRENCY
+    option = f"&transport={args.transport}" if args.transport else ""
+
+    def suite_for(url: str, name: str) -> Path:
+        spec = f"openai:bench@{url}?response_format=json_object{option}"
+        block = (
+            f"  - {{spec: '{spec}', max_tokens: 64, concurrency: {CONCURRENCY}, max_attempts: 1}}"
+        )
+        return write_suite(Path(tmp) / name, args.cases, block)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fake, url = _start_fake(LATENCY_S)
+        try:
+            suite = suite_for(url, "slow")
+            runs = [_run(suite, Path(tmp) / f"r{i}", "cold") for i in range(args.repeats)]
+            cached = _run(suite, Path(tmp) / "r0", "warm")
+        finally:
+            fake.terminate()
+        fake0, url0 = _start_fake(0.0)
+        try:
+            zero = _run(suite_for(url0, "fast"), Path(tmp) / "z", "z")
+        finally:
+            fake0.terminate()
+    assert all(r["errors"] == 0 and r["calls"] == args.cases for r in runs), runs
+    req = statistics.median(r["requests"] for r in runs)
+    proc = statistics.median(r["process"] for r in runs)
+    print(
+        f"{args.cases} cases, {LATENCY_S * 1000:.0f} ms latency, concurrency {CONCURRENCY}: "
+        f"floor {floor:.2f} s (median of {args.repeats})"
+    )
+    print(f"  request phase   {req:6.2f} s  = {req / floor:.2f}x floor (target {REQUEST_TARGET}x)")
+    print(
+        f"  whole process   {proc:6.2f} s  = {proc / floor:.2f}x floor (target {PROCESS_TARGET}x)"
+    )
+    phases = {k: statistics.median(r[k] for r in runs) for k in ("detect", "metrics", "write")}
+    print("  phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
+    print(
+        f"  cached rerun    {cached['process']:6.2f} s whole process, {cached['calls']:.0f} calls"
+    )
+    cpu_ms = zero["cpu_execute"] / args.cases * 1000
+    print(
+        f"  at 0 ms: requests {zero['requests']:.2f} s; our CPU {cpu_ms:.2f} ms per call "
+        "(whole execute: calls, store, detectors, metrics, files)"
+    )
+    ok = req <= REQUEST_TARGET * floor and proc <= PROCESS_TARGET * floor
+    return 0 if ok and cached["calls"] == 0 else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())
