@@ -35,7 +35,8 @@ def main() -> int:
     )
     median = statistics.median(times)
     print(
-        f"harness --help: median {median * 1000:.0f} ms over {args.runs} runs (target < {TARGET_S * 1000:.0f} ms)"
+        f"harness --help: median {median * 1000:.0f} ms over {args.runs} runs "
+        f"(target < {TARGET_S * 1000:.0f} ms)"
     )
     print("largest cumulative imports of harness.cli (us):")
     for us, name in cumulative[:8]:
