@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -44,8 +44,15 @@ class Request:
         """Hash of all that fixes the output; timeouts and retries are not in it, keys never."""
         payload = {
             **identity,
-            **{k: v for k, v in asdict(self).items() if k not in ("messages", "meta")},
-            "messages": [m.as_dict() for m in self.messages],
+            "model": self.model,
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            "sample": self.sample,
+            "seed": self.seed,
+            "top_p": self.top_p,
+            "repeat_penalty": self.repeat_penalty,
+            "response_schema": self.response_schema,
+            "messages": self.chat_messages(),
         }
         return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 

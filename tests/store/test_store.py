@@ -74,3 +74,26 @@ def test_clear_by_model(tmp_path: Path) -> None:
         )
         assert store.clear("local:m") == 1
         assert store.get("k1") is None and store.get("k2") is not None
+
+
+def test_every_request_field_but_meta_is_in_the_cache_key() -> None:
+    """A field added to Request must change the key (or be listed here as deliberately not)."""
+    from dataclasses import fields, replace
+
+    changed = {
+        "messages": (Message("user", "other"),),
+        "model": "m2",
+        "temperature": 0.3,
+        "max_tokens": 9,
+        "sample": 4,
+        "seed": 5,
+        "top_p": 0.5,
+        "repeat_penalty": 1.2,
+        "response_schema": {"type": "object"},
+    }
+    names = {f.name for f in fields(REQUEST)} - {"meta"}
+    assert names == set(changed)
+    base = REQUEST.cache_key(IDENTITY)
+    for name, value in changed.items():
+        assert replace(REQUEST, **{name: value}).cache_key(IDENTITY) != base, name
+    assert replace(REQUEST, meta={"case_id": "x"}).cache_key(IDENTITY) == base
