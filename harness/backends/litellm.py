@@ -7,17 +7,20 @@ provider's usual variable, and a loopback endpoint gets a dummy key, which local
 `timeout` (seconds, default 60), `response_format` (`json_schema`, the default, or `none`).
 
 Parameters a provider does not take (a seed, say) are dropped by litellm (`drop_params=True`)
-rather than failing every call; they stay in the cache key. litellm is imported on the first call,
-after pointing it at its bundled model cost map (LITELLM_LOCAL_MODEL_COST_MAP): importing it must
-not reach the network.
+rather than failing every call; they stay in the cache key. litellm is imported when the backend
+is made (before the run, never at `harness --help`): the import takes seconds and would stall the
+event loop mid-run. It is pointed first at its bundled model cost map
+(LITELLM_LOCAL_MODEL_COST_MAP), since importing it must not reach the network.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -29,6 +32,7 @@ __all__ = ["LiteLLMBackend"]
 
 _FORMATS = ("json_schema", "none")
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+_DRAIN_S = 5.0  # at most this long for litellm's queued logging coroutines at close
 
 
 def _litellm() -> Any:
@@ -72,6 +76,7 @@ class LiteLLMBackend(Backend):
             raise InputError(
                 "--model", f"timeout={options['timeout']}", "must be a number"
             ) from None
+        self._litellm = _litellm()
 
     def _params(self, request: Request) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
@@ -103,9 +108,8 @@ class LiteLLMBackend(Backend):
         return kwargs
 
     async def complete(self, request: Request) -> Response:
-        litellm = _litellm()
         start = time.perf_counter()
-        result = await litellm.acompletion(**self._params(request))
+        result = await self._litellm.acompletion(**self._params(request))
         latency = time.perf_counter() - start
         choice = result.choices[0]
         usage = getattr(result, "usage", None)
@@ -125,7 +129,7 @@ class LiteLLMBackend(Backend):
         )
 
     def classify(self, exc: BaseException) -> Status:
-        litellm = _litellm()
+        litellm = self._litellm
         if isinstance(exc, litellm.RateLimitError):
             return Status.rate_limited
         if isinstance(exc, litellm.Timeout):
@@ -160,9 +164,17 @@ class LiteLLMBackend(Backend):
         return seconds
 
     async def aclose(self) -> None:
-        """litellm keeps its HTTP clients in a process-wide cache; close them in this loop."""
+        """litellm queues a logging coroutine per call for a worker task and keeps its HTTP
+        clients in a process-wide cache: drain the one and close the other in this loop, or
+        the loop ends with coroutines never awaited and sessions unclosed."""
         if "litellm" not in sys.modules:
             return
-        from litellm.llms.custom_httpx.async_client_cleanup import close_litellm_async_clients
+        from litellm.litellm_core_utils.logging_worker import GLOBAL_LOGGING_WORKER
+        from litellm.llms.custom_httpx import async_client_cleanup
 
-        await close_litellm_async_clients()
+        # TimeoutError: a stuck logger; RuntimeError: a queue that belongs to another loop
+        with contextlib.suppress(TimeoutError, RuntimeError):
+            await asyncio.wait_for(GLOBAL_LOGGING_WORKER.flush(), _DRAIN_S)
+        await GLOBAL_LOGGING_WORKER.stop()
+        close: Callable[[], Awaitable[None]] = async_client_cleanup.close_litellm_async_clients
+        await close()
