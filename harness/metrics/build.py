@@ -119,6 +119,38 @@ def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) ->
     )
 
 
+# The answer-table columns the metrics read; findings and error texts stay in responses.jsonl.
+_METRIC_COLUMNS = (
+    "model",
+    "set_id",
+    "axis",
+    "kind",
+    "group",
+    "form",
+    "case_id",
+    "null_of",
+    "sample",
+    "status",
+    "cached",
+    "text",
+    "decisions",
+    "flags",
+    "refused",
+    "unknown",
+    "length_chars",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "attempts",
+)
+
+
+def _metric_table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """Column by column, so that no second copy of every row dict is built."""
+    present = [c for c in _METRIC_COLUMNS if not rows or c in rows[0]]
+    return pd.DataFrame({c: [row[c] for row in rows] for c in present})
+
+
 def _usage(unique: pd.DataFrame) -> dict[str, Any]:
     """Calls, cache hits, errors, retries, tokens and cost over one model's unique answers."""
     if not len(unique):
@@ -152,7 +184,7 @@ def build_scorecard(
     samples: int,
     seed: int = 0,
 ) -> Scorecard:
-    table = pd.DataFrame(list(rows))
+    table = _metric_table(rows)
     cards = []
     for config in models:
         mine = table[table["model"] == config.spec] if len(table) else table
