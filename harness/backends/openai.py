@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from harness.backends.anthropic import header_retry_after
 from harness.backends.base import Backend, Request, Response, Status
-from harness.backends.transport import http_client, pick_transport
+from harness.backends.transport import dropped_connection, http_client, pick_transport
 from harness.errors import InputError
 
 __all__ = ["OpenAIBackend"]
@@ -122,7 +122,8 @@ class OpenAIBackend(Backend):
         if isinstance(exc, openai.RateLimitError):
             return Status.rate_limited
         if isinstance(exc, openai.APITimeoutError):
-            return Status.timeout
+            # httpx-aiohttp reports aiohttp's ServerDisconnectedError as a connect timeout
+            return Status.transient if dropped_connection(exc) else Status.timeout
         if isinstance(exc, openai.APIConnectionError | openai.InternalServerError):
             return Status.transient
         if isinstance(exc, openai.APIStatusError):

@@ -11,7 +11,7 @@ from typing import Any
 
 from harness.errors import InputError
 
-__all__ = ["TRANSPORTS", "http_client", "pick_transport"]
+__all__ = ["TRANSPORTS", "dropped_connection", "http_client", "pick_transport"]
 
 TRANSPORTS = ("aiohttp", "httpx2", "httpx")
 
@@ -34,3 +34,13 @@ def http_client(sdk: Any, transport: str) -> Any | None:
     if transport == "httpx2" and hasattr(sdk, "DefaultAsyncHttpx2Client"):
         return sdk.DefaultAsyncHttpx2Client()
     return None
+
+
+def dropped_connection(exc: BaseException) -> bool:
+    """Whether the server closed the connection without answering, anywhere in the chain."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen).__name__ in ("ServerDisconnectedError", "RemoteProtocolError"):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
