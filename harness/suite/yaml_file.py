@@ -13,7 +13,11 @@ from harness.errors import InputError
 __all__ = ["read_yaml_mapping", "validation_to_input_error"]
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: about ten times faster on large suites.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     pass
 
 
