@@ -30,20 +30,15 @@ as a refusal, never an error.
 
 from __future__ import annotations
 
-import email.utils
 import json
-import os
 import time
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 from harness.backends.base import Backend, Request, Response, Status
-from harness.backends.transport import http_client, pick_transport
-from harness.errors import InputError
+from harness.backends.sdk_common import LazyClient, api_key, choice, header_retry_after, timeout
 
-__all__ = ["AnthropicBackend", "header_retry_after"]
+__all__ = ["AnthropicBackend"]
 
 _FORMATS = ("tool", "json_schema", "none")
 TOOL_NAME = "clinical_answer"
@@ -59,87 +54,33 @@ _FINISH = {
 }
 
 
-def header_retry_after(headers: Mapping[str, str] | None) -> float | None:
-    """Seconds from `retry-after-ms` or `retry-after` (seconds or an HTTP date), if present.
-
-    Shared by the HTTP backends; header lookup is case-insensitive when `headers` is an httpx
-    Headers object, as the SDKs' `exc.response.headers` are."""
-    if headers is None:
-        return None
-    millis = headers.get("retry-after-ms")
-    if millis is not None:
-        try:
-            return max(0.0, float(millis) / 1000.0)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
-
-
-def _is_loopback(endpoint: str) -> bool:
-    return (urlsplit(endpoint).hostname or "") in _LOOPBACK
-
-
-def _timeout(options: Mapping[str, str]) -> float:
-    try:
-        return float(options.get("timeout", "60"))
-    except ValueError:
-        raise InputError("--model", f"timeout={options['timeout']}", "must be a number") from None
-
-
 class AnthropicBackend(Backend):
     name: ClassVar[str] = "anthropic"
     output_options: ClassVar[frozenset[str]] = frozenset({"response_format"})
 
     def __init__(self, model: str, endpoint: str | None, options: Mapping[str, str]) -> None:
         super().__init__(model, endpoint, options)
-        key_env = options.get("api_key_env", "ANTHROPIC_API_KEY")
-        api_key = os.environ.get(key_env)
-        if not api_key:
-            if endpoint is None or not _is_loopback(endpoint):
-                raise InputError(
-                    "--model",
-                    f"anthropic:{model}",
-                    f"set the API key in the environment variable {key_env}",
-                )
-            api_key = "not-needed"  # a loopback server (a fake, a proxy) checks no key
-        self.response_format = options.get("response_format", "tool")
-        if self.response_format not in _FORMATS:
-            raise InputError(
-                "--model",
-                f"response_format={self.response_format}",
-                f"must be one of {', '.join(_FORMATS)}",
-            )
-        self._client_args: dict[str, Any] = {
-            "api_key": api_key,
-            "base_url": endpoint,
-            "timeout": _timeout(options),
-            "max_retries": 0,
-        }
-        self._client: Any = None
-        self.transport = pick_transport(options)
+        key = api_key(
+            options,
+            default_env="ANTHROPIC_API_KEY",
+            spec=f"anthropic:{model}",
+            endpoint=endpoint,
+            any_endpoint=False,
+        )
+        self.response_format = choice(options, "response_format", _FORMATS)
+        self._client = LazyClient(
+            "anthropic",
+            "AsyncAnthropic",
+            options,
+            api_key=key,
+            base_url=endpoint,
+            timeout=timeout(options),
+            max_retries=0,
+        )
+        self.transport = self._client.transport
 
     def _get_client(self) -> Any:
-        """Made on first use, inside the event loop that will use it."""
-        if self._client is None:
-            import anthropic
-
-            client = http_client(anthropic, self.transport)
-            extra = {} if client is None else {"http_client": client}
-            self._client = anthropic.AsyncAnthropic(**self._client_args, **extra)
-        return self._client
+        return self._client.get()
 
     def _params(self, request: Request) -> dict[str, Any]:
         system = "\n\n".join(m.content for m in request.messages if m.role == "system")
@@ -206,6 +147,4 @@ class AnthropicBackend(Backend):
         return header_retry_after(getattr(response, "headers", None))
 
     async def aclose(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
-            await client.close()
+        await self._client.aclose()

@@ -24,8 +24,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from harness.backends.anthropic import header_retry_after
 from harness.backends.base import Backend, Request, Response, Status
+from harness.backends.sdk_common import header_retry_after
 from harness.errors import InputError
 
 __all__ = ["LiteLLMBackend"]

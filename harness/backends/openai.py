@@ -8,15 +8,13 @@ llama-cpp-python's server takes, with the schema inside; `none`), `transport` (`
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from harness.backends.anthropic import header_retry_after
 from harness.backends.base import Backend, Request, Response, Status
-from harness.backends.transport import dropped_connection, http_client, pick_transport
-from harness.errors import InputError
+from harness.backends.sdk_common import LazyClient, api_key, choice, header_retry_after, timeout
+from harness.backends.transport import dropped_connection
 
 __all__ = ["OpenAIBackend"]
 
@@ -29,47 +27,27 @@ class OpenAIBackend(Backend):
 
     def __init__(self, model: str, endpoint: str | None, options: Mapping[str, str]) -> None:
         super().__init__(model, endpoint, options)
-        key_env = options.get("api_key_env", "OPENAI_API_KEY")
-        api_key = os.environ.get(key_env)
-        if not api_key:
-            if endpoint is None:
-                raise InputError(
-                    "--model",
-                    f"openai:{model}",
-                    f"set the API key in the environment variable {key_env}",
-                )
-            api_key = "not-needed"  # local OpenAI-compatible servers ignore the key
-        self.response_format = options.get("response_format", "json_schema")
-        if self.response_format not in _FORMATS:
-            raise InputError(
-                "--model",
-                f"response_format={self.response_format}",
-                f"must be one of {', '.join(_FORMATS)}",
-            )
-        try:
-            timeout = float(options.get("timeout", "60"))
-        except ValueError:
-            raise InputError(
-                "--model", f"timeout={options['timeout']}", "must be a number"
-            ) from None
-        self._client_args: dict[str, Any] = {
-            "api_key": api_key,
-            "base_url": endpoint,
-            "timeout": timeout,
-            "max_retries": 0,
-        }
-        self._client: Any = None
-        self.transport = pick_transport(options)
+        key = api_key(
+            options,
+            default_env="OPENAI_API_KEY",
+            spec=f"openai:{model}",
+            endpoint=endpoint,
+            any_endpoint=True,  # local OpenAI-compatible servers (vLLM, Ollama) check no key
+        )
+        self.response_format = choice(options, "response_format", _FORMATS)
+        self._client = LazyClient(
+            "openai",
+            "AsyncOpenAI",
+            options,
+            api_key=key,
+            base_url=endpoint,
+            timeout=timeout(options),
+            max_retries=0,
+        )
+        self.transport = self._client.transport
 
     def _get_client(self) -> Any:
-        """Made on first use, inside the event loop that will use it."""
-        if self._client is None:
-            import openai
-
-            client = http_client(openai, self.transport)
-            extra = {} if client is None else {"http_client": client}
-            self._client = openai.AsyncOpenAI(**self._client_args, **extra)
-        return self._client
+        return self._client.get()
 
     def _format(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
         if self.response_format == "json_schema":
@@ -127,9 +105,7 @@ class OpenAIBackend(Backend):
         return header_retry_after(getattr(response, "headers", None))
 
     async def aclose(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
-            await client.close()
+        await self._client.aclose()
 
 
 def _response(data: Any, latency: float, request_id: str | None) -> Response:
