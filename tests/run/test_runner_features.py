@@ -289,3 +289,19 @@ def test_kill_9_then_rerun_makes_no_call_for_stored_answers(suite: Path, tmp_pat
     model = _card(results, "resumed").models[0]
     assert model.n_cache_hits == stored
     assert model.n_calls == 20 - stored
+
+
+def test_a_call_past_its_deadline_is_recorded_as_a_timeout(suite: Path, tmp_path: Path) -> None:
+    suite.write_text(
+        suite.read_text()
+        .replace("spec: local:smollm2", 'spec: "sim:t?latency_ms=2000"')
+        .replace(
+            "    repeat_penalty: 1.1\n",
+            "    repeat_penalty: 1.1\n    timeout_s: 0.1\n    max_attempts: 1\n",
+        )
+    )
+    results = tmp_path / "results"
+    main(["run", str(suite), "--samples", "1", "--results", str(results), "--run-id", "t"])
+    rows = [json.loads(x) for x in (results / "t" / "responses.jsonl").read_text().splitlines()]
+    assert {r["status"] for r in rows} == {"timeout"}
+    assert _card(results, "t").models[0].n_errors == 10
