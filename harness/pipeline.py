@@ -126,7 +126,7 @@ def prepare(options: RunOptions) -> PreparedRun:
     samples = options.samples or loaded.suite.samples
     unique = list({c.id: c for c in cases}.values())
     for run in runs:
-        run.backend.preflight([run.request(c, s) for c in unique for s in range(samples)])
+        run.backend.preflight(run.request(c, s) for c in unique for s in range(samples))
     if options.max_cost is not None:
         for run in runs:
             if run.price is None:

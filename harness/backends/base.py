@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -101,8 +101,9 @@ class Backend(ABC):
         """Which status an exception from the SDK means; unknown exceptions are transient."""
         return Status.transient
 
-    def preflight(self, requests: Sequence[Request]) -> None:  # noqa: B027 - optional hook
-        """Refuse a run before any call (a replay with no recording for a request, say)."""
+    def preflight(self, requests: Iterable[Request]) -> None:  # noqa: B027 - optional hook
+        """Refuse a run before any call (a replay with no recording for a request, say). The
+        requests are built lazily: a backend that does not look at them costs nothing."""
 
     def retry_after(self, exc: BaseException) -> float | None:
         """Seconds the provider asked us to wait (a Retry-After header), if it said."""

@@ -5,7 +5,7 @@ naming the case and what in its request changed since the recording."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -34,7 +34,7 @@ class ReplayBackend(Backend):
         """A re-recorded cassette gives new keys, so stale stored answers are never served."""
         return {**super().cache_identity(), "cassette": self._digest}
 
-    def preflight(self, requests: Sequence[Request]) -> None:
+    def preflight(self, requests: Iterable[Request]) -> None:
         misses = [r for r in requests if fingerprint(r) not in self._by_fingerprint]
         if misses:
             more = f" (and {len(misses) - 1} more)" if len(misses) > 1 else ""

@@ -49,8 +49,8 @@ def _exit_code(argv: list[str]) -> int:
     return 0
 
 
-def test_record_then_replay_gives_the_same_answers(suite: Path, tmp_path: Path) -> None:
-    results = tmp_path / "results"
+def _record_live(suite: Path, results: Path) -> None:
+    """A live run on the sim that writes tiny.cassette.jsonl next to the suite."""
     main(
         [
             "run",
@@ -64,6 +64,11 @@ def test_record_then_replay_gives_the_same_answers(suite: Path, tmp_path: Path) 
             "--record",
         ]
     )
+
+
+def test_record_then_replay_gives_the_same_answers(suite: Path, tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    _record_live(suite, results)
     cassette = suite.with_name("tiny.cassette.jsonl")
     lines = cassette.read_text().splitlines()
     assert len(lines) == 20  # 10 unique cases x 2 samples
@@ -87,19 +92,7 @@ def test_replay_miss_names_the_case_and_the_change(
     suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     results = tmp_path / "results"
-    main(
-        [
-            "run",
-            str(suite),
-            "--model",
-            SIM,
-            "--results",
-            str(results),
-            "--run-id",
-            "live",
-            "--record",
-        ]
-    )
+    _record_live(suite, results)
     template = suite.parent / "prompts" / "sore_throat.j2"
     template.write_text(template.read_text().replace("two days", "three days"))
     cassette = suite.with_name("tiny.cassette.jsonl")
