@@ -23,7 +23,10 @@ def response_schema(scenario: Scenario, answer_max_chars: int) -> dict[str, Any]
     """The JSON a structured answer must take: the free-text answer first, then the decisions."""
     properties: dict[str, Any] = {"answer": {"type": "string", "maxLength": answer_max_chars}}
     for name in scenario.decisions:
-        properties[name] = {"type": "string", "enum": list(DECISION_VALUES[name])}
+        if name in DECISION_VALUES:
+            properties[name] = {"type": "string", "enum": list(DECISION_VALUES[name])}
+        else:  # an open decision: named tests, a dose with its unit; "none" when there is none
+            properties[name] = {"type": "string", "maxLength": 120}
     return {
         "type": "object",
         "properties": properties,

@@ -84,7 +84,7 @@ def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) ->
     common: dict[str, Any] = {"groups": groups, "sets": sets, "resampler": resampler}
     RateKind = Literal["decision", "finding", "outcome"]
     measured: list[tuple[str, RateKind, pd.Series, float]] = []
-    for decision in decisions:
+    for decision in (d for d in decisions if d in DECISION_VALUES):
         outcome = rows["decisions"].map(lambda d, name=decision: d.get(name))
         for value in (*DECISION_VALUES[decision], UNKNOWN):
             name = f"{decision}={value}"

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator
 
 from harness.suite.axis import NAME_PATTERN, StrictModel
-from harness.suite.decisions import DECISION_VALUES
+from harness.suite.decisions import DECISION_VALUES, OPEN_DECISIONS
 
 __all__ = ["Design", "ModelConfig", "Scenario", "Suite", "Thresholds", "DEFAULT_MODEL"]
 
@@ -83,9 +83,12 @@ class Scenario(StrictModel):
     @field_validator("decisions")
     @classmethod
     def _known_decisions(cls, decisions: list[str]) -> list[str]:
+        known = (*DECISION_VALUES, *OPEN_DECISIONS)
         for d in decisions:
-            if d not in DECISION_VALUES:
-                raise ValueError(f"unknown decision {d!r}; known: {', '.join(DECISION_VALUES)}")
+            if d not in known:
+                raise ValueError(f"unknown decision {d!r}; known: {', '.join(known)}")
+        if len(set(decisions)) != len(decisions):
+            raise ValueError("a decision is named twice")
         return decisions
 
     @field_validator("gold")
@@ -95,6 +98,8 @@ class Scenario(StrictModel):
         for name, value in gold.items():
             if name not in decisions:
                 raise ValueError(f"gold names {name!r}, which is not in decisions")
+            if name in OPEN_DECISIONS:
+                raise ValueError(f"gold {name!r}: open decisions take no gold value")
             if value not in DECISION_VALUES[name]:
                 allowed = ", ".join(DECISION_VALUES[name])
                 raise ValueError(f"gold {name} {value!r} is not one of: {allowed}")
