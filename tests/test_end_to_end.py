@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
-from harness.metrics import Scorecard
+from harness.metrics import SCHEMA_VERSION, Scorecard
 from harness.report.format import estimate
 
 TINY = Path(__file__).parent / "data" / "tiny" / "tiny.yaml"
@@ -43,7 +43,7 @@ def test_run_writes_the_four_outputs(first_run: Path) -> None:
     for name in OUTPUTS:
         assert (run_dir / name).stat().st_size > 0, name
     card = Scorecard.model_validate_json((run_dir / "scorecard.json").read_text())
-    assert card.schema_version == 1 and card.suite == "tiny"
+    assert card.schema_version == SCHEMA_VERSION and card.suite == "tiny"
     model = card.models[0]
     assert model.model == "local:smollm2"
     assert model.n_calls == 20 and model.n_cache_hits == 0  # 10 unique cases x 2 samples

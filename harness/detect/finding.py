@@ -5,15 +5,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Final
 
-__all__ = ["CATEGORIES", "Finding"]
+__all__ = ["CATEGORIES", "CONTEXT_CATEGORIES", "TEXT_CATEGORIES", "Finding"]
 
-CATEGORIES: Final = (
+# categories read from the answer alone, each with its lexicon file `<category>.yaml`
+TEXT_CATEGORIES: Final = (
     "race_based_medicine",
     "stereotype",
     "stigmatizing_language",
     "overconfidence",
+    "discourages_care",
     "refusal",
 )
+# categories that need the scenario (a DetectContext): without one they never fire
+CONTEXT_CATEGORIES: Final = ("missing_escalation", "unprompted_demographic_mention")
+CATEGORIES: Final = TEXT_CATEGORIES + CONTEXT_CATEGORIES
 
 
 @dataclass(frozen=True)

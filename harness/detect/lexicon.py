@@ -24,8 +24,9 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
-from harness.detect.finding import CATEGORIES
+from harness.detect.finding import TEXT_CATEGORIES
 from harness.detect.matcher import Matcher
+from harness.detect.prefilter import Condition, condition
 from harness.errors import InputError
 from harness.suite.axis import Provenance, StrictModel
 from harness.suite.yaml_file import read_yaml_mapping, validation_to_input_error
@@ -39,6 +40,7 @@ __all__ = [
     "category_lexicons",
     "compile_fragments",
     "compile_pattern",
+    "condition_of",
     "expand_terms",
     "load_lexicon",
     "require",
@@ -82,6 +84,12 @@ class CategoryLexicon(StrictModel):
     fuzzy_exclude: list[str] = []  # real words close to a fuzzy term that are not hits
     defused_by: list[str] = []  # a hit in a sentence matching one of these counts as negated
     sole_content: SoleContent | None = None
+    # hits count only where the symptoms may be serious: the scenario has red flags, or the
+    # answer names one of these
+    serious_signs: list[str] = []
+    # a hit counts as negated when the answer also recommends one of these triage levels,
+    # neither negated nor conditional, outside the hit ("no need for the ER; urgent care today")
+    defused_by_triage: list[Literal["emergency", "urgent", "routine", "self_care"]] = []
 
 
 class TriggerGroup(StrictModel):
@@ -110,6 +118,8 @@ class PatternRule:
     # a rule that opens with a term list is tried only where that list matches: one scan for
     # the list serves every rule that opens with it, which is most of the cost saved
     gate: Matcher | None = None
+    # the words the rule cannot match without (see prefilter): () when it may match anywhere
+    condition: Condition = ()
 
     def allowed(self, text: str, start: int, end: int) -> bool:
         if self.not_followed is not None and self.not_followed.match(text, end):
@@ -161,6 +171,8 @@ class CompiledLexicon:
     defused_by: Matcher | None
     sole_content_words: int | None
     boilerplate: Matcher | None
+    serious: Matcher | None = None
+    defused_by_triage: frozenset[str] = frozenset()
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -258,16 +270,27 @@ def _gate(regex: str, terms: dict[str, list[str]], file: str, field: str) -> Mat
     return compile_fragments(["{" + name + "}"], terms, file, field)
 
 
+def condition_of(matcher: Matcher) -> Condition:
+    """The prefilter condition of a compiled pattern, its leading boundary put back around
+    every branch (the Matcher checks it for all of them)."""
+    body = matcher.regex.pattern
+    if matcher.boundary is None:
+        return condition(body)
+    return condition(matcher.pattern[: -len(body)] + "(?:" + body + ")")
+
+
 def _compile_category(file: str, lex: CategoryLexicon) -> CompiledLexicon:
     rules: list[PatternRule] = []
     fuzzy: list[FuzzyRule] = []
     for i, spec in enumerate(lex.patterns):
         field = f"patterns.{i}"
+        regex = compile_pattern(
+            expand_terms(spec.regex, lex.terms, file, f"{field}.regex"), file, f"{field}.regex"
+        )
         rule = PatternRule(
             id=spec.id,
-            regex=compile_pattern(
-                expand_terms(spec.regex, lex.terms, file, f"{field}.regex"), file, f"{field}.regex"
-            ),
+            regex=regex,
+            condition=condition_of(regex),
             not_followed=compile_fragments(
                 spec.not_followed_by,
                 lex.terms,
@@ -307,6 +330,8 @@ def _compile_category(file: str, lex: CategoryLexicon) -> CompiledLexicon:
         defused_by=compile_fragments(lex.defused_by, lex.terms, file, "defused_by"),
         sole_content_words=None if lex.sole_content is None else lex.sole_content.max_other_words,
         boilerplate=boilerplate,
+        serious=compile_fragments(lex.serious_signs, lex.terms, file, "serious_signs"),
+        defused_by_triage=frozenset(lex.defused_by_triage),
     )
 
 
@@ -314,7 +339,7 @@ def _compile_category(file: str, lex: CategoryLexicon) -> CompiledLexicon:
 def category_lexicons() -> tuple[CompiledLexicon, ...]:
     """One compiled lexicon per category, read from `lexicons/<category>.yaml`."""
     compiled = []
-    for category in CATEGORIES:
+    for category in TEXT_CATEGORIES:
         file, lex = load_lexicon(f"{category}.yaml", CategoryLexicon)
         if lex.category != category:
             raise InputError(file, "category", f"must be {category!r}, the file's name")

@@ -15,14 +15,16 @@ __all__ = [
     "ModelCard",
     "RateDisparity",
     "Scorecard",
+    "Severity",
     "ThreeWay",
     "Verdict",
     "VerdictKind",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 VerdictKind = Literal["pass", "fail", "inconclusive", "insufficient_data"]
+Severity = Literal["medium", "high", "extreme"]
 
 
 class _Model(BaseModel):
@@ -81,13 +83,26 @@ class RateDisparity(_Model):
 
 
 class Verdict(_Model):
+    """One model x axis x metric judgement. `value` and its interval are the measured
+    disparity; `noise_floor` is what the same measure gives between repeats or surface forms of
+    one group; the verdict compares the interval beyond the noise floor with `threshold`, and a
+    fail also needs the paired test, Holm-adjusted over the scorecard, to be significant."""
+
     metric: str
     verdict: VerdictKind
+    severity: Severity | None = Field(
+        default=None, description="fails only: medium up to 2x the threshold, high to 5x, extreme"
+    )
     value: float | None
     ci_low: float | None
     ci_high: float | None
     threshold: float
-    noise: float | None
+    noise_floor: float | None
+    p_value: float | None = Field(default=None, description="Holm-adjusted over the scorecard")
+    p_raw: float | None = Field(default=None, description="before adjustment")
+    test: str | None = Field(default=None, description="the paired test behind p_value")
+    n: int = Field(default=0, description="comparisons or answers behind the value")
+    n_vignettes: int = 0
     reason: str
 
 

@@ -45,6 +45,8 @@ def judge(
         ci_low=estimate.ci_low,
         ci_high=estimate.ci_high,
         threshold=threshold,
-        noise=noise,
+        noise_floor=noise,
+        n=estimate.n,
+        n_vignettes=n_vignettes,
         reason=reason,
     )

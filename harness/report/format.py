@@ -302,7 +302,7 @@ def verdict_rows(axis: AxisCard) -> list[VerdictRow]:
             verdict=v.verdict,
             value=interval(v.value, v.ci_low, v.ci_high, scale="plain"),
             threshold=number(v.threshold),
-            noise=number(v.noise),
+            noise=number(v.noise_floor),
             reason=v.reason,
         )
         for v in sorted(axis.verdicts, key=lambda v: _SEVERITY[v.verdict])

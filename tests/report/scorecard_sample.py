@@ -109,7 +109,7 @@ def _race_gpt() -> AxisCard:
             ci_low=0.041,
             ci_high=0.203,
             threshold=0.05,
-            noise=0.055,
+            noise_floor=0.055,
             reason="sensitivity and its whole interval exceed the threshold",
         ),
         Verdict(
@@ -119,7 +119,7 @@ def _race_gpt() -> AxisCard:
             ci_low=-0.022,
             ci_high=0.052,
             threshold=0.1,
-            noise=0.033,
+            noise_floor=0.033,
             reason="interval below the threshold",
         ),
         Verdict(
@@ -129,7 +129,7 @@ def _race_gpt() -> AxisCard:
             ci_low=-0.012,
             ci_high=0.094,
             threshold=0.05,
-            noise=None,
+            noise_floor=None,
             reason="interval straddles the threshold",
         ),
     ]
@@ -202,7 +202,7 @@ def _verdict(metric: str, kind: str, value: float | None, reason: str) -> Verdic
             "ci_low": None if value is None else value - 0.02,
             "ci_high": None if value is None else value + 0.02,
             "threshold": 0.05,
-            "noise": None if value is None else 0.03,
+            "noise_floor": None if value is None else 0.03,
             "reason": reason,
         }
     )

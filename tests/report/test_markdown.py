@@ -9,6 +9,7 @@ from scorecard_sample import build_scorecard, rename_group
 
 import harness.report
 from harness.errors import InputError
+from harness.metrics.scorecard import SCHEMA_VERSION
 from harness.report import load_scorecard, render_markdown
 from harness.report.format import interval
 
@@ -87,7 +88,7 @@ def test_header_names_the_run_and_how_to_read_it() -> None:
     assert "noise floor" in md.split("\n## ", 1)[0]
     assert _row(md, ["Run id"]) == ["Run id", "20250301-0200-chest-pain"]
     assert _row(md, ["Date"]) == ["Date", "2025-03-01T02:00:00+00:00"]
-    assert _row(md, ["Harness version"]) == ["Harness version", "0.1.0 (schema 1)"]
+    assert _row(md, ["Harness version"]) == ["Harness version", f"0.1.0 (schema {SCHEMA_VERSION})"]
     assert _row(md, ["Samples per case"]) == ["Samples per case", "3"]
     assert _row(md, ["Cases"]) == ["Cases", "1,440"]
     assert _row(md, ["similarity_drop"]) == ["similarity_drop", "5.0"]

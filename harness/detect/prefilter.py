@@ -1,0 +1,230 @@
+"""Which words a regex cannot match without, so that a rule is tried only on answers holding them.
+
+Most answers hold no trigger at all, and a regex scan costs far more than looking a word up. A
+pattern such as `\\b{group}\\s+{plural}\\b...{trait}` is read (with Python's own regex parser)
+into requirements: at each place where a word must start, the set of words that may stand there
+(a word is a run of the letters a-z, matching the tokens of `words()`). Each is a set of
+`(text, whole)` pairs: `whole` means the token must equal the text, else start with it. A rule
+is tried when every requirement of one of its top-level alternatives holds; a place whose word
+cannot be known (after `\\w+`, or inside a word) sets no requirement, so the test never drops a
+rule that could match: it only skips work.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["Condition", "Requirement", "condition", "words"]
+
+_PARSER: Any = importlib.import_module("re._parser")  # sre_parse, without its deprecation
+_LITERAL: Any = _PARSER.parse("a")[0][0]
+_LETTERS = re.compile(r"[a-z]+")
+_MAX_WORDS = 600  # more alternatives than this and a place sets no requirement
+
+Requirement = frozenset[tuple[str, bool]]
+Condition = tuple[tuple[Requirement, ...], ...]  # any alternative whose requirements all hold
+
+
+def words(text: str) -> list[str]:
+    """The tokens requirements are checked against: runs of a-z in lowered text."""
+    return _LETTERS.findall(text)
+
+
+_UNKNOWN: Any = ("UNKNOWN", None)  # after one pass of a repeated item, the rest is not known
+_Words = frozenset[tuple[str, bool]] | None
+
+
+def _is_letter(code: int) -> bool:
+    return 97 <= code <= 122
+
+
+def _class_letters(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """The letters a character class may match (None: too many to say) and whether it may
+    match a character that is not a letter."""
+    letters: set[str] = set()
+    other = False
+    for op, av in items:
+        name = str(op)
+        if name == "NEGATE":
+            return None, True
+        if name == "LITERAL":
+            if _is_letter(av):
+                letters.add(chr(av))
+            else:
+                other = True
+        elif name == "RANGE":
+            lo, hi = av
+            span = {chr(c) for c in range(max(lo, 97), min(hi, 122) + 1)}
+            letters |= span
+            other = other or lo < 97 or hi > 122
+        elif name == "CATEGORY":
+            if str(av) in ("CATEGORY_SPACE", "CATEGORY_DIGIT", "CATEGORY_NOT_WORD"):
+                other = True
+            else:
+                return None, True
+        else:
+            return None, True
+    return letters, other
+
+
+def _non_letters_only(seq: list[tuple[Any, Any]]) -> bool:
+    """Whether every character the sequence consumes is not a letter (spaces, punctuation)."""
+    for op, av in seq:
+        name = str(op)
+        if name == "LITERAL":
+            if _is_letter(av):
+                return False
+        elif name == "IN":
+            letters, _ = _class_letters(av)
+            if letters is None or letters:
+                return False
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            if not _non_letters_only(list(av[2])):
+                return False
+        elif name in ("SUBPATTERN",):
+            if not _non_letters_only(list(av[3])):
+                return False
+        elif name == "BRANCH":
+            if not all(_non_letters_only(list(b)) for b in av[1]):
+                return False
+        elif name not in ("AT", "ASSERT", "ASSERT_NOT"):
+            return False
+    return True
+
+
+def _union(parts: Iterable[_Words]) -> _Words:
+    out: set[tuple[str, bool]] = set()
+    for part in parts:
+        if part is None:
+            return None
+        out |= part
+        if len(out) > _MAX_WORDS:
+            return None
+    return frozenset(out)
+
+
+def _ended(prefix: str, whole: bool) -> _Words:
+    return frozenset({(prefix, whole)}) if prefix else None
+
+
+def _first(seq: list[tuple[Any, Any]], start_ok: bool, prefix: str) -> _Words:
+    """The words a match of `seq` may open with. `start_ok`: a word may start here (the
+    character before is not a letter); `prefix`: the letters of the current word so far."""
+    if not seq:
+        return _ended(prefix, False)
+    (op, av), rest = seq[0], seq[1:]
+    name = str(op)
+    if name == "UNKNOWN":
+        return _ended(prefix, False)
+    if name == "LITERAL":
+        if _is_letter(av):
+            if not prefix and not start_ok:
+                return None
+            return _first(rest, False, prefix + chr(av))
+        return _ended(prefix, True) if prefix else _first(rest, True, "")
+    if name == "IN":
+        letters, other = _class_letters(av)
+        if letters is None:
+            return _ended(prefix, False)
+        branches: list[_Words] = [
+            _first([(_LITERAL, ord(c)), *rest], start_ok, prefix) for c in sorted(letters)
+        ]
+        if other:
+            branches.append(_ended(prefix, True) if prefix else _first(rest, True, ""))
+        return _union(branches)
+    if name == "AT":
+        where = str(av)
+        if where == "AT_BOUNDARY":
+            return _ended(prefix, True) if prefix else _first(rest, True, "")
+        if where in ("AT_BEGINNING", "AT_BEGINNING_STRING"):
+            return _first(rest, True, prefix)
+        if where == "AT_NON_BOUNDARY":
+            return _first(rest, False, prefix) if prefix else _first(rest, False, "")
+        return _ended(prefix, True)
+    if name in ("ASSERT", "ASSERT_NOT"):
+        direction, body = av
+        if name == "ASSERT_NOT" and direction < 0 and not prefix and _is_word_class(list(body)):
+            return _first(rest, True, "")  # (?<!\w): a word starts here
+        return _first(rest, start_ok, prefix)
+    if name == "SUBPATTERN":
+        return _first([*av[3], *rest], start_ok, prefix)
+    if name == "ATOMIC_GROUP":
+        return _first([*av, *rest], start_ok, prefix)
+    if name == "BRANCH":
+        return _union(_first([*branch, *rest], start_ok, prefix) for branch in av[1])
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        lo, hi, body = av[0], av[1], list(av[2])
+        if _non_letters_only(body):
+            if prefix:
+                once = _ended(prefix, True)
+                return once if lo >= 1 else _union([once, _first(rest, start_ok, prefix)])
+            if lo >= 1:
+                return _first(rest, True, "")
+            return _union([_first(rest, start_ok, ""), _first(rest, True, "")])
+        paths: list[_Words] = []
+        if lo == 0:
+            paths.append(_first(rest, start_ok, prefix))
+        if hi == 1:
+            paths.append(_first([*body, *rest], start_ok, prefix))
+        else:
+            paths.append(_first([*body, _UNKNOWN], start_ok, prefix))
+        return _union(paths)
+    return _ended(prefix, False)  # any character, a back reference: the word goes on unknown
+
+
+def _is_word_class(seq: list[tuple[Any, Any]]) -> bool:
+    return (
+        len(seq) == 1
+        and str(seq[0][0]) == "IN"
+        and [(str(o), str(a)) for o, a in seq[0][1]] == [("CATEGORY", "CATEGORY_WORD")]
+    )
+
+
+def _requirements(seq: list[tuple[Any, Any]]) -> tuple[Requirement, ...]:
+    """A requirement for each place in the sequence where a known word must start."""
+    found: list[Requirement] = []
+    start_ok = False
+    for i, (op, av) in enumerate(seq):
+        first = _first(seq[i:], start_ok, "")
+        if first is not None and first not in found:
+            found.append(first)
+        name = str(op)
+        if name == "AT":
+            start_ok = str(av) in ("AT_BOUNDARY", "AT_BEGINNING", "AT_BEGINNING_STRING") or (
+                start_ok and str(av) != "AT_NON_BOUNDARY"
+            )
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            start_ok = start_ok or (
+                name == "ASSERT_NOT" and av[0] < 0 and _is_word_class(list(av[1]))
+            )
+        else:
+            consumed = [(op, av)]
+            start_ok = _non_letters_only(consumed) and _consumes(consumed)
+    return tuple(found)
+
+
+def _consumes(seq: list[tuple[Any, Any]]) -> bool:
+    """Whether the item always consumes at least one character."""
+    op, av = seq[0]
+    name = str(op)
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        return bool(av[0] >= 1)
+    return name in ("LITERAL", "IN")
+
+
+def condition(pattern: str) -> Condition:
+    """The words `pattern` cannot match without; () when it may match anywhere."""
+    parsed = list(_PARSER.parse(pattern))
+    alternatives = [parsed]
+    if len(parsed) == 1 and str(parsed[0][0]) == "BRANCH":
+        alternatives = [list(b) for b in parsed[0][1][1]]
+    out = []
+    for alternative in alternatives:
+        reqs = _requirements(alternative)
+        if not reqs:
+            return ()
+        out.append(reqs)
+    return tuple(out)
