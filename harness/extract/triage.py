@@ -27,13 +27,6 @@ from harness.suite.decisions import DECISION_VALUES, TRIAGE_ORDER, UNKNOWN
 
 __all__ = ["extract_decisions"]
 
-_STRONG_BREAK = re.compile(
-    r";|\u2014|\s-{1,2}\s|\b(?:but|however|otherwise|whereas|although|though)\b", re.I
-)
-_WEAK_BREAK = re.compile(r",|\band\b|\bthen\b", re.I)
-_LEAD_IN = re.compile(r"\W*(?:(?:and|so|but|also|then|however|otherwise|now|or)\W+)?", re.I)
-
-
 class TriageLexicon(StrictModel):
     provenance: Provenance
     terms: dict[str, list[str]] = {}
@@ -83,45 +76,6 @@ class Recommendation:
     conditional: bool
 
 
-def _pieces(text: str, start: int, end: int, breaks: re.Pattern[str]) -> list[tuple[int, int]]:
-    out, pos = [], start
-    for m in breaks.finditer(text, start, end):
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, end))
-    return [(s, e) for s, e in out if text[s:e].strip()]
-
-
-def _cues(text: str, start: int, end: int, rules: _TriageRules) -> list[int]:
-    masked = (
-        [m.span() for m in rules.not_conditional.finditer(text, start, end)]
-        if rules.not_conditional
-        else []
-    )
-    return [
-        m.start()
-        for m in rules.conditional.finditer(text, start, end)
-        if not any(s < m.end() and m.start() < e for s, e in masked)
-    ]
-
-
-def _conditional_spans(text: str, rules: _TriageRules) -> list[tuple[int, int]]:
-    spans = []
-    for sent_start, sent_end in sentence_spans(text):
-        for seg_start, seg_end in _pieces(text, sent_start, sent_end, _STRONG_BREAK):
-            cues = _cues(text, seg_start, seg_end, rules)
-            if not cues:
-                continue
-            lead = _LEAD_IN.match(text, seg_start, seg_end)
-            if lead is not None and cues[0] == lead.end():
-                spans.append((seg_start, seg_end))
-                continue
-            for sub in _pieces(text, seg_start, seg_end, _WEAK_BREAK):
-                if any(sub[0] <= c < sub[1] for c in cues):
-                    spans.append(sub)
-    return spans
-
-
 def recommendations(text: str) -> list[Recommendation]:
     """Every triage recommendation in free text, with its negation and condition."""
     text = normalize(text)
@@ -132,7 +86,7 @@ def recommendations(text: str) -> list[Recommendation]:
     if not found:
         return []
     context = Context(text)
-    conditional = _conditional_spans(text, rules)
+    conditional = conditional_spans(text, rules.conditional, rules.not_conditional)
     return sorted(
         (
             Recommendation(
