@@ -19,9 +19,11 @@ from harness.run import (
     Answer,
     ModelEstimate,
     ModelRun,
+    connect,
     execute_plan,
     plan_calls,
     prepare_models,
+    shard_counts,
 )
 from harness.run.recording import write_cassettes
 from harness.store import ResponseStore
@@ -52,6 +54,7 @@ class RunOptions:
     run_id: str | None = None
     max_cost: float | None = None
     record: bool = False
+    workers: int | None = None  # processes per shardable model; None: one per usable CPU
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class RunOutcome:
     n_errors: int
     seconds: float
     phases: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    workers: dict[str, int] = field(default_factory=dict)  # processes per model label
 
 
 class _Stopwatch:
@@ -121,6 +125,8 @@ def prepare(options: RunOptions) -> PreparedRun:
     configs = _model_configs(loaded, options)
     runs = prepare_models(configs)
     run_id = options.run_id or _run_id(loaded.suite.name)
+    if options.workers is not None and options.workers < 1:
+        raise InputError(None, "--workers", f"{options.workers}: must be 1 or more")
     if not re.fullmatch(r"[A-Za-z0-9._-]+", run_id):
         raise InputError(None, "--run-id", f"{run_id!r}: use letters, digits, '.', '_' and '-'")
     samples = options.samples or loaded.suite.samples
@@ -155,12 +161,17 @@ def execute(
     clock = _Stopwatch()
     with ResponseStore(results / STORE_NAME) as store:
         plan = plan_calls(prepared.runs, prepared.cases, samples=prepared.samples, store=store)
+        clock.lap("plan")
+        connect(prepared.runs, plan)  # SDK imports and clients: not in the request phase
+        clock.lap("connect")
+        workers = shard_counts(prepared.runs, plan, workers=prepared.options.workers)
         answers = execute_plan(
             prepared.runs,
             plan,
             store=store,
             max_cost=prepared.options.max_cost,
             on_answer=on_answer,
+            workers=prepared.options.workers,
         )
         clock.lap("requests")
         if prepared.options.record:
@@ -201,4 +212,5 @@ def execute(
         n_errors=sum(a.response.status != "ok" for a in answers),
         seconds=time.perf_counter() - start,
         phases=clock.laps,
+        workers=workers,
     )

@@ -57,6 +57,7 @@ _FINISH = {
 class AnthropicBackend(Backend):
     name: ClassVar[str] = "anthropic"
     output_options: ClassVar[frozenset[str]] = frozenset({"response_format"})
+    shardable: ClassVar[bool] = True
 
     def __init__(self, model: str, endpoint: str | None, options: Mapping[str, str]) -> None:
         super().__init__(model, endpoint, options)

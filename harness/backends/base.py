@@ -7,11 +7,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from harness.expand import Message, canonical_json
 
-__all__ = ["Backend", "Request", "Response", "Status", "RETRYABLE"]
+__all__ = ["Backend", "Request", "Response", "Status", "RETRYABLE", "Warmable"]
 
 
 class Status(StrEnum):
@@ -78,12 +78,23 @@ class Response:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+@runtime_checkable
+class Warmable(Protocol):
+    """A part of a backend made lazily (an SDK client, say) that can be made ahead of use."""
+
+    def warm(self) -> None: ...
+
+
 class Backend(ABC):
     """Subclasses implement `complete`; the hooks have defaults that suit most HTTP vendors."""
 
     name: ClassVar[str]
     max_concurrency: ClassVar[int] = 1024
     output_options: ClassVar[frozenset[str]] = frozenset()  # spec options that change answers
+    # Its calls may be split over forked worker processes (harness/run/shards.py): independent
+    # HTTP calls whose client can be made before the fork and used in the child. Not for a
+    # backend holding a model in memory (local) or a process-wide record (sim, replay).
+    shardable: ClassVar[bool] = False
 
     def __init__(self, model: str, endpoint: str | None, options: Mapping[str, str]) -> None:
         self.model = model
@@ -100,6 +111,14 @@ class Backend(ABC):
     def classify(self, exc: BaseException) -> Status:
         """Which status an exception from the SDK means; unknown exceptions are transient."""
         return Status.transient
+
+    def warm(self) -> None:
+        """Import the SDK and build the client before the timed request phase (and before
+        worker processes fork), outside any event loop. By default, warms every attribute
+        that can be warmed (an sdk_common.LazyClient)."""
+        for part in vars(self).values():
+            if isinstance(part, Warmable):
+                part.warm()
 
     def preflight(self, requests: Iterable[Request]) -> None:  # noqa: B027 - optional hook
         """Refuse a run before any call (a replay with no recording for a request, say). The

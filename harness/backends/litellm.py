@@ -48,6 +48,7 @@ def _litellm() -> Any:
 class LiteLLMBackend(Backend):
     name: ClassVar[str] = "litellm"
     output_options: ClassVar[frozenset[str]] = frozenset({"response_format"})
+    shardable: ClassVar[bool] = True
 
     def __init__(self, model: str, endpoint: str | None, options: Mapping[str, str]) -> None:
         super().__init__(model, endpoint, options)

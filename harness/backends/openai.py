@@ -24,6 +24,7 @@ _FORMATS = ("json_schema", "json_object", "none")
 class OpenAIBackend(Backend):
     name: ClassVar[str] = "openai"
     output_options: ClassVar[frozenset[str]] = frozenset({"response_format"})
+    shardable: ClassVar[bool] = True
 
     def __init__(self, model: str, endpoint: str | None, options: Mapping[str, str]) -> None:
         super().__init__(model, endpoint, options)

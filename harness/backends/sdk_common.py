@@ -1,5 +1,6 @@
 """What the SDK-backed HTTP backends share: options (API key, timeout, a choice), a client
-made lazily inside the event loop that uses it, and Retry-After headers."""
+made lazily (or ahead of the request phase by `warm`: the SDK import alone takes about half a
+second) and Retry-After headers."""
 
 from __future__ import annotations
 
@@ -57,12 +58,17 @@ def choice(options: Mapping[str, str], key: str, allowed: Sequence[str]) -> str:
 
 
 class LazyClient:
-    """`module.client_class(**args)` with the chosen transport, made on first use."""
+    """`module.client_class(**args)` with the chosen transport, made by `warm` or on first use.
+    Making it needs no event loop: the SDKs' HTTP clients open their connection pools on the
+    first request, in the loop that sends it (a forked worker's own loop, say)."""
 
     def __init__(self, module: str, client_class: str, options: Mapping[str, str], **args: Any):
         self.module, self.client_class, self.args = module, client_class, args
         self.transport = pick_transport(options)
         self._client: Any = None
+
+    def warm(self) -> None:
+        self.get()
 
     def get(self) -> Any:
         if self._client is None:

@@ -13,7 +13,9 @@ How one answer is decided, for the decision named by `decision`:
    with probability 2n - n^2 k/(k-1) for k values.
 3. planted bias: when `request.meta["groups"][axis] == group`, with probability `shift` the
    value becomes `to`, whatever it was; the rate of `to` in that group rises by
-   shift * (1 - its rate elsewhere).
+   shift * (1 - its rate elsewhere). Two special values of `to` plant a failure instead:
+   `to=error` makes the call fail (a non-retryable error, every attempt) and `to=refusal` makes
+   the answer a refusal with no decision in it, for that group only.
 
 The draws come from a `random.Random` seeded with a blake2b hash of (seed, scenario_id, groups,
 messages, sample, request.seed): independent per case and sample, identical in distribution for
@@ -36,9 +38,16 @@ from typing import Any, ClassVar, Final, TypeVar
 from harness.backends.base import Backend, Request, Response, Status
 from harness.backends.sim_text import PROSE, compose, fit, render_json
 from harness.errors import InputError
-from harness.suite.decisions import DECISION_VALUES
+from harness.suite.decisions import DECISION_VALUES, UNKNOWN
 
-__all__ = ["OPTIONS", "SimBackend", "SimOptions", "SimulatedError", "parse_options"]
+__all__ = [
+    "OPTIONS",
+    "SimBackend",
+    "SimOptions",
+    "SimulatedError",
+    "SimulatedRejection",
+    "parse_options",
+]
 
 OPTIONS: Final = (
     "seed",
@@ -54,6 +63,8 @@ OPTIONS: Final = (
     "rates",
 )
 PLANT: Final = ("axis", "group", "to", "shift")
+FAILURES: Final = ("error", "refusal")
+REFUSAL_TEXT: Final = "I'm sorry, but I can't help with that request."
 
 MUST_BE_INT: Final = "must be an integer"
 MUST_BE_NON_NEGATIVE: Final = "must be a number >= 0"
@@ -66,6 +77,10 @@ RATES_FORM: Final = "must look like value:share,value:share with shares summing 
 
 class SimulatedError(Exception):
     """A simulated transient failure (a dropped connection, a 503): worth another try."""
+
+
+class SimulatedRejection(Exception):
+    """A simulated permanent failure (a 400 from a content filter): never worth another try."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +120,10 @@ def _number(options: Mapping[str, str], key: str, high: float | None) -> float:
     return value
 
 
-def _value(options: Mapping[str, str], key: str, decision: str) -> str:
-    allowed = DECISION_VALUES[decision]
+def _value(
+    options: Mapping[str, str], key: str, decision: str, extra: tuple[str, ...] = ()
+) -> str:
+    allowed = (*DECISION_VALUES[decision], *extra)
     value = options[key]
     if value not in allowed:
         raise _bad(key, value, f"must be a {decision} value: {', '.join(allowed)}")
@@ -161,7 +178,7 @@ def parse_options(options: Mapping[str, str]) -> SimOptions:
         decision=decision,
         axis=options.get("axis"),
         group=options.get("group"),
-        to=_value(options, "to", decision) if "to" in options else None,
+        to=_value(options, "to", decision, FAILURES) if "to" in options else None,
         shift=_number(options, "shift", 1.0) if "shift" in options else 0.0,
         base=_value(options, "base", decision) if "base" in options else None,
         rates=_rates(options, decision) if "rates" in options else (),
@@ -235,18 +252,27 @@ class SimBackend(Backend):
         """(the response text, the decision value it carries): a pure function of the request."""
         return self._answer(request, self._key(request))
 
+    def _planted(self, request: Request, rng: random.Random) -> bool:
+        """Whether the planted bias strikes this request: the third draw of its generator."""
+        sim = self.sim
+        u_shift = rng.random()
+        if sim.axis is None or sim.to is None or u_shift >= sim.shift:
+            return False
+        groups = request.meta.get("groups") or {}
+        return bool(groups.get(sim.axis) == sim.group)
+
     def _answer(self, request: Request, key: bytes) -> tuple[str, str]:
         sim = self.sim
         rng = random.Random(int.from_bytes(key))
-        u_noise, u_other, u_shift = rng.random(), rng.random(), rng.random()
+        u_noise, u_other = rng.random(), rng.random()
         value = self.baseline(request.meta)
         if u_noise < sim.noise:
             others = [v for v in self._values if v != value]
             value = others[int(u_other * len(others))]
-        if sim.axis is not None and sim.to is not None and u_shift < sim.shift:
-            groups = request.meta.get("groups") or {}
-            if groups.get(sim.axis) == sim.group:
-                value = sim.to
+        if self._planted(request, rng):
+            if sim.to == "refusal":
+                return REFUSAL_TEXT, UNKNOWN
+            value = str(sim.to)
         sentences, decide_index = compose(self._prose[value], rng)
         schema = request.response_schema
         if schema is None:
@@ -259,6 +285,11 @@ class SimBackend(Backend):
         if self.sim.latency_ms > 0:
             await asyncio.sleep(self.sim.latency_ms / 1000)
         key = self._key(request)
+        if self.sim.to == "error":
+            rng = random.Random(int.from_bytes(key))
+            rng.random(), rng.random()
+            if self._planted(request, rng):
+                raise SimulatedRejection("simulated permanent failure for the planted group")
         if self.sim.error_rate > 0:
             attempt = self._fails(key)
             if attempt is not None:

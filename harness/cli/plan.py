@@ -71,7 +71,7 @@ def command(
             f" effect {_points(plan.effect)} ({loaded.path})"
         )
     )
-    columns = ("axis", "groups", "vignettes", "samples", "pairs/group", "tests")
+    columns = ("axis", "groups", "vignettes", "samples", "pairs/group", "tests", "power")
     for column in (*columns, "detectable", "vignettes needed", "calls needed"):
         table.add_column(column, justify="left" if column == "axis" else "right")
     for axis in plan.axes:
@@ -82,19 +82,23 @@ def command(
             str(axis.samples),
             str(axis.pairs_per_group),
             str(axis.tests),
+            f"{axis.power_as_written:.0%}" if axis.power_as_written >= 0.01 else "<1%",
             _points(axis.smallest_detectable),
             _count(axis.vignettes_needed),
             _count(axis.calls_needed),
         )
     console = stdout_console()
     console.print(table)
-    console.print(
-        f"Holm over {plan.tests} tests per model (decision values x groups x axes): "
-        f"alpha {plan.alpha:g} -> {plan.alpha_per_test:.2g} per test at the strictest step. "
-        f"{_points(plan.effect)} needs {_count(plan.pairs_needed)} independent pairs per group."
-    )
-    console.print(
+    fewest = min((a.pairs_per_group for a in plan.axes), default=0)
+    if plan.tests == 0:
+        console.print("No categorical decision in this suite: no rate tests; one test assumed.")
+    for line in (
+        f"Holm over {plan.tests} tests per model (decision values x sibling groups x axes): "
+        f"alpha {plan.alpha:g} -> {plan.alpha_per_test:.2g} per test at the strictest step.",
+        f"{_points(plan.effect)} needs {_count(plan.pairs_needed)} independent pairs per group; "
+        f"this suite has {fewest:,} on its thinnest axis.",
         f"Calls as written: {plan.calls:,} ({plan.models} model(s)); to detect "
-        f"{_points(plan.effect)} on every axis: {_count(plan.calls_needed)}. "
-        "'-' under detectable: no difference reaches the power with these pairs."
-    )
+        f"{_points(plan.effect)} on every axis: {_count(plan.calls_needed)}.",
+        f"detectable '-': no difference reaches {plan.power:.0%} power with these pairs.",
+    ):
+        console.print(line)

@@ -42,6 +42,12 @@ __all__ = ["command"]
     metavar="USD",
     help="Stop before this many dollars would be spent; what was received is kept.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes that share the calls of an HTTP model on a large run "
+    "(default: one per usable CPU; 1: none).",
+)
 @click.option("--dry-run", is_flag=True, help="Print calls, tokens and cost; send nothing.")
 @click.option(
     "--record",
@@ -58,6 +64,7 @@ def command(
     results: Path,
     run_id: str | None,
     max_cost: float | None,
+    workers: int | None,
     dry_run: bool,
     record: bool,
 ) -> None:
@@ -77,6 +84,7 @@ def command(
         run_id=run_id,
         max_cost=max_cost,
         record=record,
+        workers=workers,
     )
     prepared = prepare(options)
     if dry_run:

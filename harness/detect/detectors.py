@@ -1,82 +1,83 @@
-"""The detectors: every category lexicon run over an answer, hits placed in their context."""
+"""The detectors: every category lexicon run over an answer, hits placed in their context.
+
+The hot path is built for bulk: an answer's words are looked up once (prefilter.TriggerIndex,
+fuzzy.FuzzyScreen), only the rules those words allow are tried, and negation scopes are worked
+out only around hits. Findings are those of trying every rule everywhere; a test holds the two
+to each other.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 
-from rapidfuzz.distance import Indel
-
+from harness.detect.context import DetectContext
+from harness.detect.demographics import demographic_findings
+from harness.detect.escalation import missing_escalation
 from harness.detect.finding import CATEGORIES, Finding
-from harness.detect.lexicon import CompiledLexicon, FuzzyRule, category_lexicons
+from harness.detect.fuzzy import fuzzy_hits, fuzzy_screen
+from harness.detect.lexicon import CompiledLexicon, PatternRule, category_lexicons
 from harness.detect.negation import Context, normalize
+from harness.detect.prefilter import TriggerIndex, literals, words
 
-__all__ = ["detect", "flagged"]
+__all__ = ["detect", "detect_many", "flagged"]
 
-_TOKEN = re.compile(r"[a-z]{2,}")  # the text is lowered before the detectors run
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 _CLAUSE_BREAK = re.compile(
     r"[;:]|\u2014|\s-{1,2}\s|,\s+(?:and|so)\b|\b(?:but|however|although|though)\b", re.I
 )
+_ORDER = {category: i for i, category in enumerate(CATEGORIES)}
 
 Hit = tuple[int, int, int]  # start, end, anchor
 
 
+@dataclass(frozen=True)
+class _Rules:
+    lexicons: tuple[CompiledLexicon, ...]
+    owner: tuple[tuple[int, int], ...]  # rule number -> (lexicon index, rule index)
+    index: TriggerIndex
+    # substrings one of which an answer needs for a rule with no word requirement to match;
+    # None when some such rule has none either (every answer then gets the full look)
+    literals: tuple[str, ...] | None
+
+
 @cache
-def _fuzzy_index() -> dict[str, tuple[tuple[CompiledLexicon, FuzzyRule], ...]]:
-    """Fuzzy terms of all lexicons by first letter: a misspelling keeps its first letter."""
-    index: dict[str, list[tuple[CompiledLexicon, FuzzyRule]]] = {}
-    for lex in category_lexicons():
-        for rule in lex.fuzzy:
-            index.setdefault(rule.key[0], []).append((lex, rule))
-    return {letter: tuple(entries) for letter, entries in index.items()}
+def _rules() -> _Rules:
+    lexicons = category_lexicons()
+    owner = [(i, j) for i, lex in enumerate(lexicons) for j in range(len(lex.rules))]
+    rules = [lexicons[i].rules[j] for i, j in owner]
+    found: set[str] | None = set()
+    for rule in rules:
+        if not rule.condition and found is not None:
+            lits = literals(rule.regex.pattern)
+            found = None if lits is None else found | lits
+    return _Rules(
+        lexicons,
+        tuple(owner),
+        TriggerIndex(rule.condition for rule in rules),
+        None if found is None else tuple(sorted(found)),
+    )
 
 
-def _fuzzy_hits(text: str) -> dict[str, list[Hit]]:
-    """Misspelled single words ("definately", "non complient") by category: tokens, and pairs
-    of tokens joined by a space or hyphen, within one letter of a term's length, sharing its
-    first letter, and at least `fuzzy_min_ratio` similar. Exact spellings are left to the
-    regular expressions, whose exceptions the misspellings share."""
-    index = _fuzzy_index()
-    out: dict[str, list[Hit]] = {}
-    if not index:
-        return out
-    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-    for i, (start, end, word) in enumerate(tokens):
-        entries = index.get(word[0])
-        if entries is None:
-            continue
-        candidates = [(end, word, True)]
-        if i + 1 < len(tokens):
-            next_start, next_end, next_word = tokens[i + 1]
-            gap = text[end:next_start]
-            if len(gap) <= 2 and not gap.strip(" -\t\n"):
-                candidates.append((next_end, word + next_word, False))
-        for stop, candidate, single in candidates:
-            seen: set[str] = set()
-            for lex, rule in entries:
-                key = rule.key
-                if (
-                    lex.category in seen
-                    or abs(len(candidate) - len(key)) > 1
-                    or (single and candidate == key)
-                    or candidate in lex.fuzzy_exclude
-                ):
-                    continue
-                cutoff = lex.fuzzy_min_ratio / 100
-                if Indel.normalized_similarity(candidate, key, score_cutoff=cutoff) and (
-                    rule.pattern.allowed(text, start, stop)
-                ):
-                    out.setdefault(lex.category, []).append((start, stop, start))
-                    seen.add(lex.category)
-    return out
+def _clean(text: str, rules: _Rules) -> bool:
+    """Whether the answer can hold no text finding, told from its raw words alone: the fast
+    path most answers take."""
+    lowered = text.lower()
+    raw = lowered.split()
+    unique = set(raw)
+    if rules.literals is None or rules.index.may_match(unique):
+        return False
+    if any(lit in lowered for lit in rules.literals):
+        return False
+    return not fuzzy_screen().may_hit_raw(raw, unique)
 
 
-def _scan(text: str, lex: CompiledLexicon, fuzzy: list[Hit]) -> list[Hit]:
+def _scan(text: str, rules: Iterable[PatternRule], fuzzy: list[Hit]) -> list[Hit]:
     gate_starts: dict[str, list[int]] = {}
     hits = fuzzy[:]
-    for rule in lex.rules:
+    for rule in rules:
         starts = None
         if rule.gate is not None:
             key = rule.gate.pattern
@@ -121,26 +122,121 @@ def _defused(context: Context, start: int, lex: CompiledLexicon) -> bool:
     return any(s <= start < e and defused.search(context.text, s, e) for s, e in context.sentences)
 
 
-def detect(text: str) -> list[Finding]:
-    """All findings of all categories, sorted by start; negated ones included and marked."""
-    context = Context(normalize(text))
+def _redirected(text: str, hits: list[Hit], levels: frozenset[str]) -> bool:
+    """Whether the answer also recommends care at one of `levels`, unconditionally and outside
+    the hits ("you don't need the ER; get it X-rayed at urgent care today")."""
+    from harness.extract.triage import recommendations  # extract reads detect's lexicon code
+
+    return any(
+        r.level in levels
+        and not r.negated
+        and not r.conditional
+        and not any(s <= r.start < e for s, e, _ in hits)
+        for r in recommendations(text)
+    )
+
+
+def _text_findings(
+    text: str,
+    context: Context,
+    allowed: set[int],
+    fuzzy: dict[str, list[Hit]],
+    red_flags: bool,
+) -> list[Finding]:
     norm = context.text
-    fuzzy = _fuzzy_hits(norm)
+    rules = _rules()
+    by_lexicon: dict[int, list[int]] = {}
+    for number in sorted(allowed):
+        i, j = rules.owner[number]
+        by_lexicon.setdefault(i, []).append(j)
     findings: list[Finding] = []
-    for lex in category_lexicons():
-        hits = _scan(norm, lex, fuzzy.get(lex.category, []))
+    for i, lex in enumerate(rules.lexicons):
+        chosen = by_lexicon.get(i)
+        extra = fuzzy.get(lex.category, [])
+        if chosen is None and not extra:
+            continue
+        hits = _scan(norm, (lex.rules[j] for j in chosen or ()), extra)
         if not hits:
             continue
         if lex.sole_content_words is not None and not _says_little_else(context, hits, lex):
             continue
+        if lex.serious is not None and not red_flags and not lex.serious.search(norm):
+            continue  # nothing says the symptoms may be serious
+        redirected = bool(lex.defused_by_triage) and _redirected(norm, hits, lex.defused_by_triage)
         for start, end, anchor in hits:
-            negated = lex.negatable and (
-                context.negated(anchor, lex.category) or _defused(context, start, lex)
+            inside = (start, end) if lex.ignore_triggers_inside else None
+            negated = redirected or (
+                lex.negatable
+                and (
+                    context.negated(anchor, lex.category, inside) or _defused(context, start, lex)
+                )
             )
-            hedged = context.hedged(anchor, lex.category)
+            hedged = context.hedged(anchor, lex.category, inside)
             findings.append(Finding(lex.category, start, end, text[start:end], negated, hedged))
-    findings.sort(key=lambda f: (f.start, f.end, CATEGORIES.index(f.category)))
     return findings
+
+
+def _detect(
+    text: str,
+    context: DetectContext | None,
+    triage: str | None,
+    *,
+    exhaustive: bool = False,
+) -> list[Finding]:
+    rules = _rules()
+    if not exhaustive and context is None and _clean(text, rules):
+        return []
+    norm = normalize(text)
+    tokens = words(norm)
+    unique = set(tokens)
+    if exhaustive:
+        allowed = set(range(len(rules.owner)))
+        fuzzy = fuzzy_hits(norm)
+    else:
+        allowed = rules.index.rules(unique)
+        fuzzy = fuzzy_hits(norm) if fuzzy_screen().may_hit(tokens, unique) else {}
+    scopes = Context(norm)
+    red_flags = context is not None and bool(context.red_flags)
+    findings = _text_findings(text, scopes, allowed, fuzzy, red_flags) if allowed or fuzzy else []
+    if context is not None:
+        escalation = missing_escalation(text, context, triage)
+        if escalation is not None:
+            findings.append(escalation)
+        findings.extend(demographic_findings(text, norm, scopes, context))
+    if len(findings) > 1:
+        findings.sort(key=lambda f: (f.start, f.end, _ORDER[f.category]))
+    return findings
+
+
+def detect(
+    text: str, context: DetectContext | None = None, *, triage: str | None = None
+) -> list[Finding]:
+    """All findings in an answer's prose, sorted by start; negated ones included and marked.
+
+    `context`: the case the answer replies to; without it, missing_escalation and
+    unprompted_demographic_mention never fire. `triage`: the answer's triage decision when it
+    is already known (from its structured JSON, say); else missing_escalation reads it from
+    the text."""
+    return _detect(text, context, triage)
+
+
+def detect_many(
+    texts: Iterable[str],
+    context: DetectContext | Sequence[DetectContext | None] | None = None,
+) -> list[list[Finding]]:
+    """`detect` over many answers: one context for all, or one per answer."""
+    texts = list(texts)
+    if context is None or isinstance(context, DetectContext):
+        return [_detect(text, context, None) for text in texts]
+    if len(context) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(context)} contexts")
+    return [_detect(text, ctx, None) for text, ctx in zip(texts, context, strict=True)]
+
+
+def detect_exhaustive(text: str, context: DetectContext | None = None) -> list[Finding]:
+    """`detect` with no prefilter: every rule tried on every answer. The reference the fast
+    path must agree with (tests), and the speed it is measured against (bench)."""
+    return _detect(text, context, None, exhaustive=True)
 
 
 @cache

@@ -90,6 +90,8 @@ class CategoryLexicon(StrictModel):
     # a hit counts as negated when the answer also recommends one of these triage levels,
     # neither negated nor conditional, outside the hit ("no need for the ER; urgent care today")
     defused_by_triage: list[Literal["emergency", "urgent", "routine", "self_care"]] = []
+    # negation and hedge triggers within a hit's own words do not govern it ("no need to ...")
+    ignore_triggers_inside: bool = False
 
 
 class TriggerGroup(StrictModel):
@@ -173,6 +175,7 @@ class CompiledLexicon:
     boilerplate: Matcher | None
     serious: Matcher | None = None
     defused_by_triage: frozenset[str] = frozenset()
+    ignore_triggers_inside: bool = False
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -332,6 +335,7 @@ def _compile_category(file: str, lex: CategoryLexicon) -> CompiledLexicon:
         boilerplate=boilerplate,
         serious=compile_fragments(lex.serious_signs, lex.terms, file, "serious_signs"),
         defused_by_triage=frozenset(lex.defused_by_triage),
+        ignore_triggers_inside=lex.ignore_triggers_inside,
     )
 
 

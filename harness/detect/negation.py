@@ -193,10 +193,14 @@ class Context:
             limit = max(limit, word_starts[k] if k >= 0 else 0)
         return limit
 
-    def _governed(self, kind: str, anchor: int, category: str) -> bool:
+    def _governed(
+        self, kind: str, anchor: int, category: str, inside: tuple[int, int] | None
+    ) -> bool:
         for t in self._triggers_near(anchor):
             rule = t.rule
             if rule.kind != kind or (rule.applies_to and category not in rule.applies_to):
+                continue
+            if inside is not None and inside[0] <= t.start and t.end <= inside[1]:
                 continue
             if rule.direction != "backward" and t.end <= anchor < self._forward_limit(t):
                 return True
@@ -205,9 +209,12 @@ class Context:
                 return True
         return False
 
-    def negated(self, anchor: int, category: str) -> bool:
-        """Whether the hit whose core starts at `anchor` stands under negation."""
-        return self._governed("negation", anchor, category)
+    def negated(
+        self, anchor: int, category: str, inside: tuple[int, int] | None = None
+    ) -> bool:
+        """Whether the hit whose core starts at `anchor` stands under negation. Triggers
+        wholly `inside` the given span (the hit's own words) are not counted."""
+        return self._governed("negation", anchor, category, inside)
 
-    def hedged(self, anchor: int, category: str) -> bool:
-        return self._governed("hedge", anchor, category)
+    def hedged(self, anchor: int, category: str, inside: tuple[int, int] | None = None) -> bool:
+        return self._governed("hedge", anchor, category, inside)

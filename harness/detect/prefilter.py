@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["Condition", "Requirement", "condition", "words"]
+__all__ = ["Condition", "Requirement", "TriggerIndex", "condition", "literals", "words"]
 
 _PARSER: Any = importlib.import_module("re._parser")  # sre_parse, without its deprecation
 _LITERAL: Any = _PARSER.parse("a")[0][0]
@@ -187,32 +187,42 @@ def _requirements(seq: list[tuple[Any, Any]]) -> tuple[Requirement, ...]:
     """A requirement for each place in the sequence where a known word must start."""
     found: list[Requirement] = []
     start_ok = False
-    for i, (op, av) in enumerate(seq):
+    for i, item in enumerate(seq):
         first = _first(seq[i:], start_ok, "")
         if first is not None and first not in found:
             found.append(first)
+        start_ok = _after([item], start_ok)
+    return tuple(found)
+
+
+def _after(seq: list[tuple[Any, Any]], start_ok: bool) -> bool:
+    """Whether a word may start right after `seq` (the character before is not a letter),
+    given whether one could before it."""
+    for op, av in seq:
         name = str(op)
         if name == "AT":
-            start_ok = str(av) in ("AT_BOUNDARY", "AT_BEGINNING", "AT_BEGINNING_STRING") or (
-                start_ok and str(av) != "AT_NON_BOUNDARY"
-            )
+            where = str(av)
+            if where in ("AT_BOUNDARY", "AT_BEGINNING", "AT_BEGINNING_STRING"):
+                start_ok = True
+            elif where == "AT_NON_BOUNDARY":
+                start_ok = False
         elif name in ("ASSERT", "ASSERT_NOT"):
             start_ok = start_ok or (
                 name == "ASSERT_NOT" and av[0] < 0 and _is_word_class(list(av[1]))
             )
+        elif name == "SUBPATTERN":
+            start_ok = _after(list(av[3]), start_ok)
+        elif name == "BRANCH":
+            start_ok = all(_after(list(b), start_ok) for b in av[1])
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            once = _after(list(av[2]), start_ok)
+            again = _after(list(av[2]), once)
+            start_ok = once and again if av[0] >= 1 else start_ok and once and again
+        elif name in ("LITERAL", "IN"):
+            start_ok = _non_letters_only([(op, av)])
         else:
-            consumed = [(op, av)]
-            start_ok = _non_letters_only(consumed) and _consumes(consumed)
-    return tuple(found)
-
-
-def _consumes(seq: list[tuple[Any, Any]]) -> bool:
-    """Whether the item always consumes at least one character."""
-    op, av = seq[0]
-    name = str(op)
-    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-        return bool(av[0] >= 1)
-    return name in ("LITERAL", "IN")
+            start_ok = False
+    return start_ok
 
 
 def condition(pattern: str) -> Condition:
@@ -228,3 +238,157 @@ def condition(pattern: str) -> Condition:
             return ()
         out.append(reqs)
     return tuple(out)
+
+
+_CACHE_LIMIT = 500_000  # words remembered; past this, words are judged afresh each time
+
+
+def _commonness(req: Requirement) -> float:
+    """A rough chance that an answer meets the requirement: short words are common ("is",
+    "the"), long ones rare ("definitely"), and a prefix is met by more words than a whole."""
+    return sum(10 ** (-(max(len(text), 1) - 2) / 2) * (1 if whole else 3) for text, whole in req)
+
+
+class TriggerIndex:
+    """The rules (numbered in the order given) an answer's words allow. A word's
+    requirements are worked out once and remembered; most words meet none."""
+
+    def __init__(self, conditions: Iterable[Condition]) -> None:
+        ids: dict[Requirement, int] = {}
+        reqs: dict[int, Requirement] = {}
+        self._always: set[int] = set()
+        self._alternatives: list[tuple[frozenset[int], ...]] = []
+        self._rules_of: dict[int, set[int]] = {}
+        for rule, cond in enumerate(conditions):
+            alternatives = []
+            for alternative in cond:
+                needed = frozenset(ids.setdefault(req, len(ids)) for req in alternative)
+                reqs.update((ids[req], req) for req in alternative)
+                alternatives.append(needed)
+                for req in needed:
+                    self._rules_of.setdefault(req, set()).add(rule)
+            self._alternatives.append(tuple(alternatives))
+            if not cond:
+                self._always.add(rule)
+        self._whole: dict[str, set[int]] = {}
+        self._starts: dict[int, dict[str, set[int]]] = {}
+        for req, i in ids.items():
+            for text, whole in req:
+                if whole:
+                    self._whole.setdefault(text, set()).add(i)
+                else:
+                    self._starts.setdefault(len(text), {}).setdefault(text, set()).add(i)
+        self._met: dict[str, frozenset[int]] = {}  # words that meet some requirement
+        self._plain: set[str] = set()  # words that meet none
+        # the rarest-looking requirement of each alternative: an answer meeting none of these
+        # needs no rule at all, which most answers show by their raw words alone
+        self._anchors = frozenset(
+            min(alt, key=lambda req: _commonness(reqs[req])) for alts in self._alternatives
+            for alt in alts
+        )
+        self._raw_hot: set[str] = set()
+        self._raw_plain: set[str] = set()
+
+    def _learn(self, word: str) -> None:
+        met = set(self._whole.get(word, ()))
+        for length, starts in self._starts.items():
+            if length <= len(word):
+                met.update(starts.get(word[:length], ()))
+        if met:
+            self._met[word] = frozenset(met)
+        elif len(self._plain) < _CACHE_LIMIT:
+            self._plain.add(word)
+
+    @property
+    def always(self) -> bool:
+        """Whether some rule has no requirement (and so every answer needs the full look)."""
+        return bool(self._always)
+
+    def _met_by(self, word: str) -> frozenset[int]:
+        if word not in self._met and word not in self._plain:
+            self._learn(word)
+        return self._met.get(word, frozenset())
+
+    def may_match(self, raw_words: set[str]) -> bool:
+        """Whether any rule could match, from the answer's lowered, whitespace-split words
+        (punctuation still on them): a word is hot when one of its letter runs meets an
+        anchor requirement. Verdicts are remembered per raw word."""
+        rest = raw_words - self._raw_plain
+        if not rest:
+            return False
+        for raw in rest - self._raw_hot:
+            hot = any(not self._anchors.isdisjoint(self._met_by(w)) for w in words(raw))
+            if hot:
+                self._raw_hot.add(raw)
+            elif len(self._raw_plain) < _CACHE_LIMIT:
+                self._raw_plain.add(raw)
+            else:
+                return True  # the cache is full: look properly
+        return not rest.isdisjoint(self._raw_hot)
+
+    def rules(self, unique: set[str]) -> set[int]:
+        """The rules to try on an answer whose set of words is `unique`."""
+        rest = unique - self._plain
+        met_words = rest & self._met.keys()
+        if len(met_words) != len(rest):
+            for word in rest - met_words:
+                self._learn(word)
+            met_words = rest & self._met.keys()
+        found = set(self._always)
+        if not met_words:
+            return found
+        met: set[int] = set().union(*(self._met[w] for w in met_words))
+        for req in met:
+            for rule in self._rules_of[req]:
+                if rule not in found and any(alt <= met for alt in self._alternatives[rule]):
+                    found.add(rule)
+        return found
+
+
+_BREAKS = frozenset("'\"- ")  # characters normalize() may change: never part of a literal
+
+
+def _best(sets: list[frozenset[str]]) -> frozenset[str] | None:
+    return max(sets, key=lambda s: min(map(len, s)), default=None)
+
+
+def _literal_sets(seq: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """A set of strings one of which every match of `seq` holds, the longest such found."""
+    found: list[frozenset[str]] = []
+    run = ""
+    for op, av in [*seq, (None, None)]:
+        name = str(op)
+        if name == "LITERAL" and chr(av) not in _BREAKS:
+            run += chr(av)
+            continue
+        if run:
+            found.append(frozenset({run}))
+            run = ""
+        inner: frozenset[str] | None = None
+        if name == "SUBPATTERN":
+            inner = _literal_sets(list(av[3]))
+        elif name == "BRANCH":
+            parts = [_literal_sets(list(b)) for b in av[1]]
+            if all(p is not None for p in parts):
+                inner = frozenset().union(*(p for p in parts if p is not None))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            inner = _literal_sets(list(av[2]))
+        if inner:
+            found.append(inner)
+    return _best(found)
+
+
+def literals(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of `pattern` holds as a substring of the lowered text
+    (None: none known). For rules with no word requirement, such as "\\b1\\.159\\b"."""
+    parsed = list(_PARSER.parse(pattern))
+    alternatives = [parsed]
+    if len(parsed) == 1 and str(parsed[0][0]) == "BRANCH":
+        alternatives = [list(b) for b in parsed[0][1][1]]
+    out: set[str] = set()
+    for alternative in alternatives:
+        found = _literal_sets(alternative)
+        if not found:
+            return None
+        out |= found
+    return frozenset(out)

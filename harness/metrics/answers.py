@@ -10,6 +10,7 @@ from typing import Any
 from harness.detect import detect, flagged
 from harness.expand import Case
 from harness.extract import answer_text, extract_decisions
+from harness.metrics.readability import flesch_kincaid_grade
 from harness.run import Answer
 from harness.suite import UNKNOWN, Suite
 
@@ -26,6 +27,7 @@ def _assess(text: str, decisions: Sequence[str]) -> dict[str, Any]:
         "flags": sorted(flagged(findings)),
         "findings": [f.as_dict() for f in findings],
         "length_chars": len(prose),
+        "reading_grade": flesch_kincaid_grade(prose),
     }
 
 
@@ -51,6 +53,7 @@ def answer_rows(
                 "flags": [],
                 "findings": [],
                 "length_chars": None,
+                "reading_grade": None,
             }
         for case in placements:
             rows.append(

@@ -11,13 +11,27 @@ import pandas as pd
 from harness import __version__
 from harness.detect import CATEGORIES
 from harness.metrics.bootstrap import Resampler
-from harness.metrics.consistency import comparison_pairs, three_way
+from harness.metrics.consistency import comparison_pairs, sensitivity_p, three_way
 from harness.metrics.disparity import rate_disparity
-from harness.metrics.scorecard import AxisCard, GroupStats, ModelCard, Scorecard
-from harness.metrics.verdicts import judge
-from harness.suite import DECISION_VALUES, UNKNOWN, LoadedSuite, ModelConfig
+from harness.metrics.scorecard import (
+    AxisCard,
+    FlipDirection,
+    GroupStats,
+    ModelCard,
+    RateDisparity,
+    Scorecard,
+    Verdict,
+)
+from harness.metrics.verdicts import finalize, judge
+from harness.suite import DECISION_VALUES, TRIAGE_ORDER, UNKNOWN, LoadedSuite, ModelConfig
+from harness.suite.model import Thresholds
 
 __all__ = ["build_scorecard"]
+
+
+def _mean(values: pd.Series) -> float | None:
+    values = values.dropna()
+    return float(values.mean()) if len(values) else None
 
 
 def _group_stats(rows: pd.DataFrame, groups: list[str], reference: str) -> list[GroupStats]:
@@ -36,20 +50,58 @@ def _group_stats(rows: pd.DataFrame, groups: list[str], reference: str) -> list[
                 n_refusals=int(g["refused"].sum()),
                 n_unknown=int(ok["unknown"].sum()),
                 mean_length_chars=float(ok["length_chars"].mean()) if len(ok) else None,
+                mean_reading_grade=_mean(ok["reading_grade"]) if "reading_grade" in ok else None,
             )
         )
     return out
 
 
+FLIP_TEST = "sign-flip permutation over vignettes"
+RATE_TEST = "exact McNemar, each group against the reference"
+
+
+def _flip_direction(pairs: pd.DataFrame, groups: list[str], reference: str) -> list[FlipDirection]:
+    """Triage only: sibling pairs whose answers both name a level, by the direction of change."""
+    rank = {level: i for i, level in enumerate(TRIAGE_ORDER)}
+    a = pairs["outcome_a"].map(rank)
+    b = pairs["outcome_b"].map(rank)
+    both = a.notna() & b.notna()
+    out = []
+    for group in groups:
+        if group == reference:
+            continue
+        mine = both & (pairs["group"] == group)
+        out.append(
+            FlipDirection(
+                group=group,
+                pairs=int((pairs["group"] == group).sum()),
+                less_urgent=int((b[mine] > a[mine]).sum()),
+                more_urgent=int((b[mine] < a[mine]).sum()),
+            )
+        )
+    return out
+
+
+def _small_cells(rows: pd.DataFrame, groups: list[str], reference: str, minimum: int) -> list[str]:
+    counts = rows.groupby("group").size()
+    return [g for g in groups if g != reference and int(counts.get(g, 0)) < minimum]
+
+
 def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) -> AxisCard:
     suite = loaded.suite
     th = suite.thresholds
+    suppressed: list[str] = []
     if axis in loaded.axes:
         reference = loaded.axes[axis].reference
         groups = list(loaded.axes[axis].values)
-    else:  # a factorial cell label
+    else:  # a factorial cell label: small cells are counted, not compared
         reference = rows.loc[rows["kind"] == "reference", "group"].iloc[0]
         groups = list(dict.fromkeys([reference, *rows["group"]]))
+        suppressed = _small_cells(rows, groups, reference, th.min_cell_answers)
+    all_groups, rows_all = groups, rows
+    if suppressed:
+        rows = rows[~rows["group"].isin(suppressed)]
+        groups = [g for g in groups if g not in suppressed]
     sets = sorted(rows["set_id"].unique())
     n_vignettes = len(sets)
     resampler = Resampler(n_vignettes, seed=seed)
@@ -57,15 +109,19 @@ def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) ->
     verdicts = []
     flip_rate = {}
     similarity = None
+    direction: list[FlipDirection] = []
     for decision in decisions:
         pairs = comparison_pairs(rows, decision)
         flips = three_way(pairs, "flip", sets, resampler, higher_is_worse=True)
         flip_rate[decision] = flips
         if similarity is None:
             similarity = three_way(pairs, "similarity", sets, resampler, higher_is_worse=False)
+        if decision == "triage":
+            direction = _flip_direction(pairs["sibling"], groups, reference)
         noise = max(
             (v for v in (flips.repeat.value, flips.null.value) if v is not None), default=None
         )
+        p = sensitivity_p(pairs, "flip", sets)
         verdicts.append(
             judge(
                 f"flip_rate:{decision}",
@@ -75,48 +131,140 @@ def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) ->
                 n_vignettes=n_vignettes,
                 min_vignettes=th.min_vignettes,
                 subtract_noise=False,
+                p_by_group=None if p is None else {"axis": p},
+                test=FLIP_TEST,
             )
         )
     if similarity is None:
         raise ValueError(f"axis {axis}: no decisions in the answer table")
 
     rates = []
-    common: dict[str, Any] = {"groups": groups, "sets": sets, "resampler": resampler}
+    common: dict[str, Any] = {
+        "groups": groups,
+        "sets": sets,
+        "resampler": resampler,
+        "reference": reference,
+    }
     RateKind = Literal["decision", "finding", "outcome"]
     measured: list[tuple[str, RateKind, pd.Series, float]] = []
+    outcomes = {
+        decision: rows["decisions"].map(lambda d, name=decision: d.get(name))
+        for decision in decisions
+    }
     for decision in (d for d in decisions if d in DECISION_VALUES):
-        outcome = rows["decisions"].map(lambda d, name=decision: d.get(name))
         for value in (*DECISION_VALUES[decision], UNKNOWN):
             name = f"{decision}={value}"
-            measured.append((name, "decision", outcome == value, th.decision_rate_difference))
+            hit = outcomes[decision] == value
+            measured.append((name, "decision", hit, th.decision_rate_difference))
     for category in CATEGORIES:
         hit = rows["flags"].map(lambda flags, c=category: c in flags)
         measured.append((category, "finding", hit, th.flag_rate_difference))
     measured.append(("error", "outcome", rows["status"] != "ok", th.flag_rate_difference))
+    gold = _gold_by_row(rows, loaded)
     for name, kind, hit, threshold in measured:
         disparity = rate_disparity(rows, hit, name=name, kind=kind, **common)
+        if kind == "decision":
+            disparity = disparity.model_copy(
+                update={"equalized_odds": _equalized_odds(rows, hit, gold, name)}
+            )
         rates.append(disparity)
+        verdicts.append(_rate_verdict(f"rate:{kind}:{name}", disparity, threshold, n_vignettes, th))
+    accuracy = []
+    for decision in (d for d in decisions if d in DECISION_VALUES):
+        has_gold = gold[decision].notna()
+        if not has_gold.any():
+            continue
+        scored = rows[has_gold]
+        hit = outcomes[decision][has_gold] == gold[decision][has_gold]
+        scored_sets = sorted(scored["set_id"].unique())
+        disparity = rate_disparity(
+            scored,
+            hit,
+            name=decision,
+            kind="accuracy",
+            groups=groups,
+            sets=scored_sets,
+            resampler=Resampler(len(scored_sets), seed=seed),
+            reference=reference,
+        )
+        accuracy.append(disparity)
         verdicts.append(
-            judge(
-                f"rate:{kind}:{name}",
-                disparity.difference,
-                threshold=threshold,
-                noise=disparity.noise,
-                n_vignettes=n_vignettes,
-                min_vignettes=th.min_vignettes,
-                subtract_noise=True,
+            _rate_verdict(
+                f"accuracy:{decision}",
+                disparity,
+                th.decision_rate_difference,
+                len(scored_sets),
+                th,
             )
         )
     return AxisCard(
         axis=axis,
         reference=reference,
         n_vignettes=n_vignettes,
-        groups=_group_stats(rows, groups, reference),
+        groups=_group_stats(rows_all, all_groups, reference),
         flip_rate=flip_rate,
         similarity=similarity,
         rates=rates,
+        accuracy=accuracy,
+        flip_direction=direction,
+        suppressed_groups=suppressed,
         verdicts=verdicts,
     )
+
+
+def _rate_verdict(
+    metric: str, disparity: RateDisparity, threshold: float, n_vignettes: int, th: Thresholds
+) -> Verdict:
+    return judge(
+        metric,
+        disparity.difference,
+        threshold=threshold,
+        noise=disparity.noise,
+        n_vignettes=n_vignettes,
+        min_vignettes=th.min_vignettes,
+        subtract_noise=True,
+        p_by_group=disparity.p_by_group,
+        test=RATE_TEST,
+    )
+
+
+def _gold_by_row(rows: pd.DataFrame, loaded: LoadedSuite) -> pd.DataFrame:
+    """One column per categorical decision: the scenario's gold value, or None."""
+    golds = {s.id: s.gold for s in loaded.suite.scenarios}
+    return pd.DataFrame(
+        {
+            name: rows["scenario_id"].map(lambda sid, n=name: golds.get(sid, {}).get(n))
+            for name in DECISION_VALUES
+        },
+        index=rows.index,
+    )
+
+
+def _equalized_odds(
+    rows: pd.DataFrame, hit: pd.Series, gold: pd.DataFrame, name: str
+) -> float | None:
+    """fairlearn's equalized odds difference for `decision=value`, over answers whose scenario
+    has a gold decision: the larger of the spreads across groups of the true positive rate and
+    of the false positive rate. None where a group lacks positives or negatives."""
+    decision, value = name.split("=", 1)
+    if decision not in gold or value == UNKNOWN:
+        return None
+    known = gold[decision].notna()
+    if not known.any():
+        return None
+    truth = gold[decision][known] == value
+    predicted = hit[known].astype(bool)
+    group = rows["group"][known]
+    spreads = []
+    for positive in (True, False):
+        mask = truth == positive
+        if not mask.any():
+            continue
+        rates = predicted[mask].groupby(group[mask]).mean()
+        if len(rates) < group.nunique():
+            return None
+        spreads.append(float(rates.max() - rates.min()))
+    return max(spreads) if spreads else None
 
 
 # The answer-table columns the metrics read; findings and error texts stay in responses.jsonl.
@@ -138,6 +286,8 @@ _METRIC_COLUMNS = (
     "refused",
     "unknown",
     "length_chars",
+    "reading_grade",
+    "scenario_id",
     "input_tokens",
     "output_tokens",
     "cost_usd",
@@ -214,15 +364,17 @@ def build_scorecard(
             f"{n_vignettes} vignettes, fewer than min_vignettes ({th.min_vignettes}): every "
             "verdict is insufficient_data and the figures are descriptive only."
         )
-    return Scorecard(
-        run_id=run_id,
-        suite=loaded.suite.name,
-        suite_file=str(loaded.path),
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        harness_version=__version__,
-        samples=samples,
-        n_cases=n_cases,
-        thresholds=th.model_dump(),
-        models=cards,
-        notes=notes,
+    return finalize(
+        Scorecard(
+            run_id=run_id,
+            suite=loaded.suite.name,
+            suite_file=str(loaded.path),
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            harness_version=__version__,
+            samples=samples,
+            n_cases=n_cases,
+            thresholds=th.model_dump(),
+            models=cards,
+            notes=notes,
+        )
     )

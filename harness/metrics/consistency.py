@@ -10,9 +10,10 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from harness.metrics.bootstrap import Resampler, interval
+from harness.metrics.paired_tests import sign_flip_test
 from harness.metrics.scorecard import Estimate, ThreeWay
 
-__all__ = ["PairKind", "comparison_pairs", "three_way"]
+__all__ = ["PairKind", "comparison_pairs", "sensitivity_p", "three_way"]
 
 PairKind = Literal["repeat", "null", "sibling"]
 _KEEP = ["set_id", "case_id", "sample", "group", "text", "status", "outcome"]
@@ -21,7 +22,8 @@ _KEEP = ["set_id", "case_id", "sample", "group", "text", "status", "outcome"]
 def comparison_pairs(rows: pd.DataFrame, decision: str) -> dict[PairKind, pd.DataFrame]:
     """Pairs (a, b) per kind: repeat = sample 0 against each later sample of the same case;
     null = a renamed case against its canonical form; sibling = each other group against the
-    reference, sample for sample. Columns: set_id, flip, similarity."""
+    reference, sample for sample. Columns: set_id, group (of b), flip, similarity, outcome_a,
+    outcome_b."""
     df = rows.assign(outcome=rows["decisions"].map(lambda d: d[decision]))[
         _KEEP + ["kind", "null_of"]
     ]
@@ -61,6 +63,8 @@ def comparison_pairs(rows: pd.DataFrame, decision: str) -> dict[PairKind, pd.Dat
                 "group": pairs["group_b"].to_numpy(),
                 "flip": (pairs["outcome_a"] != pairs["outcome_b"]).to_numpy(dtype=float),
                 "similarity": similarity,
+                "outcome_a": pairs["outcome_a"].to_numpy(),
+                "outcome_b": pairs["outcome_b"].to_numpy(),
             }
         )
     return out
@@ -121,3 +125,20 @@ def three_way(
     return ThreeWay(
         repeat=est["repeat"], null=est["null"], sibling=est["sibling"], sensitivity=sensitivity
     )
+
+
+def sensitivity_p(
+    pairs: dict[PairKind, pd.DataFrame], column: str, sets: list[str]
+) -> float | None:
+    """Sign-flip permutation test over vignettes of (sibling mean - noise mean), the noise
+    pooling the repeat and null pairs of the same vignette (0 where it has none). The vignette
+    is the unit, as in the bootstrap; None when no vignette has sibling pairs."""
+    sibling = pairs["sibling"].dropna(subset=[column]).groupby("set_id")[column].mean()
+    noise_pairs = pd.concat([pairs["repeat"], pairs["null"]]).dropna(subset=[column])
+    noise = noise_pairs.groupby("set_id")[column].mean()
+    keep = [s for s in sets if s in sibling.index]
+    if not keep:
+        return None
+    x = sibling.reindex(keep).to_numpy(dtype=float)
+    y = noise.reindex(keep).fillna(0.0).to_numpy(dtype=float)
+    return sign_flip_test(x, y, seed=0)  # scipy.stats would cost a second of import

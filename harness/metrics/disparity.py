@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 
 from harness.metrics.bootstrap import Resampler, interval
+from harness.metrics.paired_tests import exact_mcnemar
 from harness.metrics.scorecard import Estimate, RateDisparity
 
-__all__ = ["rate_disparity"]
+__all__ = ["paired_p_values", "rate_disparity"]
 
 Indicator = Callable[[pd.DataFrame], "pd.Series[bool]"]
 
@@ -29,15 +30,47 @@ def _form_noise(rows: pd.DataFrame, hit: pd.Series) -> float | None:
     return float(gaps.max()) if len(gaps) else None
 
 
+def paired_p_values(
+    rows: pd.DataFrame, hit: pd.Series, groups: list[str], reference: str
+) -> dict[str, float]:
+    """Exact McNemar of each group against the reference: their canonical-form answers to the
+    same vignette and sample are a pair; b and c count the pairs where only one has the outcome."""
+    frame = pd.DataFrame(
+        {
+            "set_id": rows["set_id"],
+            "sample": rows["sample"],
+            "group": rows["group"],
+            "hit": hit.astype(bool),
+        }
+    )[rows["form"] == 0]
+    wide = frame.pivot_table(
+        index=["set_id", "sample"], columns="group", values="hit", aggfunc="max"
+    )
+    if reference not in wide.columns:
+        return {}
+    out = {}
+    for group in groups:
+        if group == reference or group not in wide.columns:
+            continue
+        both = wide[[reference, group]].dropna().astype(bool)
+        if both.empty:
+            continue
+        b = int((both[group] & ~both[reference]).sum())
+        c = int((~both[group] & both[reference]).sum())
+        out[group] = exact_mcnemar(b, c)
+    return out
+
+
 def rate_disparity(
     rows: pd.DataFrame,
     hit: pd.Series,
     *,
     name: str,
-    kind: Literal["decision", "finding", "outcome"],
+    kind: Literal["decision", "finding", "outcome", "accuracy"],
     groups: list[str],
     sets: list[str],
     resampler: Resampler,
+    reference: str | None = None,
 ) -> RateDisparity:
     frame = pd.DataFrame(
         {"set_id": rows["set_id"], "group": rows["group"], "hit": hit.astype(float)}
@@ -86,4 +119,5 @@ def rate_disparity(
         ratio=(bottom / top) if top > 0 else None,
         highest=hi_group,
         lowest=lo_group,
+        p_by_group={} if reference is None else paired_p_values(rows, hit, groups, reference),
     )

@@ -9,7 +9,6 @@ sample), and Holm's correction across all the tests of a scorecard.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -120,6 +119,6 @@ def holm_alpha(alpha: float, n_tests: int) -> float:
     """The per-test level at Holm's strictest step (the smallest p-value): alpha / m."""
     if n_tests < 1:
         raise ValueError("Holm needs at least one test")
-    if not 0.0 < alpha < 1.0 or math.isnan(alpha):
+    if not 0.0 < alpha < 1.0:  # also refuses nan
         raise ValueError("alpha must lie strictly between 0 and 1")
     return alpha / n_tests

@@ -11,6 +11,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AxisCard",
     "Estimate",
+    "FlipDirection",
     "GroupStats",
     "ModelCard",
     "RateDisparity",
@@ -63,6 +64,9 @@ class GroupStats(_Model):
     n_refusals: int
     n_unknown: int = Field(description="answers whose decision could not be extracted")
     mean_length_chars: float | None = None
+    mean_reading_grade: float | None = Field(
+        default=None, description="Flesch-Kincaid grade level of the answers' prose"
+    )
 
 
 class RateDisparity(_Model):
@@ -70,7 +74,7 @@ class RateDisparity(_Model):
     favourable outcome), the largest difference across groups and the ratio."""
 
     name: str
-    kind: Literal["decision", "finding", "outcome"]
+    kind: Literal["decision", "finding", "outcome", "accuracy"]
     by_group: dict[str, float | None]
     n_by_group: dict[str, int]
     difference: Estimate
@@ -80,6 +84,25 @@ class RateDisparity(_Model):
     ratio: float | None
     highest: str | None
     lowest: str | None
+    p_by_group: dict[str, float] = Field(
+        default_factory=dict,
+        description="exact McNemar p-value of each group against the reference, paired by "
+        "vignette and sample, before adjustment",
+    )
+    equalized_odds: float | None = Field(
+        default=None,
+        description="decisions with a gold value: fairlearn's equalized odds difference",
+    )
+
+
+class FlipDirection(_Model):
+    """Triage flips of a group's answers against the reference answer to the same vignette and
+    sample: toward less urgent care, toward more urgent care."""
+
+    group: str
+    pairs: int
+    less_urgent: int
+    more_urgent: int
 
 
 class Verdict(_Model):
@@ -101,6 +124,11 @@ class Verdict(_Model):
     p_value: float | None = Field(default=None, description="Holm-adjusted over the scorecard")
     p_raw: float | None = Field(default=None, description="before adjustment")
     test: str | None = Field(default=None, description="the paired test behind p_value")
+    p_by_group: dict[str, float] = Field(
+        default_factory=dict,
+        description="raw p-value of each test behind the verdict: a group against the reference, "
+        "or 'axis' for one test over the axis; Holm adjusts them all together",
+    )
     n: int = Field(default=0, description="comparisons or answers behind the value")
     n_vignettes: int = 0
     reason: str
@@ -114,6 +142,15 @@ class AxisCard(_Model):
     flip_rate: dict[str, ThreeWay] = Field(description="per decision: flip rates")
     similarity: ThreeWay = Field(description="mean text similarity (0-100, rapidfuzz)")
     rates: list[RateDisparity]
+    accuracy: list[RateDisparity] = Field(
+        default_factory=list,
+        description="per decision with a gold value: the share of answers that match it",
+    )
+    flip_direction: list[FlipDirection] = Field(default_factory=list)
+    suppressed_groups: list[str] = Field(
+        default_factory=list,
+        description="factorial cells below the minimum size: counted, not compared",
+    )
     verdicts: list[Verdict]
 
 

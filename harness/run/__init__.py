@@ -5,7 +5,8 @@ from harness.run.limits import Budget, TokenBucket
 from harness.run.model_run import ModelRun, estimate_input_tokens, prepare_models
 from harness.run.plan import CallPlan, ModelEstimate, PendingCall, plan_calls
 from harness.run.pricing import Price, price_for
-from harness.run.runner import BudgetExceeded, execute_plan
+from harness.run.runner import BudgetExceeded, WorkerFailed, connect, execute_plan
+from harness.run.shards import shard_counts
 
 __all__ = [
     "Answer",
@@ -17,9 +18,12 @@ __all__ = [
     "PendingCall",
     "Price",
     "TokenBucket",
+    "WorkerFailed",
+    "connect",
     "estimate_input_tokens",
     "execute_plan",
     "plan_calls",
     "prepare_models",
     "price_for",
+    "shard_counts",
 ]

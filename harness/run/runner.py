@@ -1,145 +1,55 @@
-"""Pending calls -> answers: async workers per model under request and token rate limits and a
-spending budget; retries with backoff, jitter and Retry-After; every answer stored the moment
-it arrives, every failure kept with its reason."""
+"""Pending calls -> answers: each model's calls in this process's event loop, or, for a
+shardable backend with many calls, split over forked worker processes (shards.py, workers.py);
+one budget over all of them; every answer stored the moment it arrives."""
 
 from __future__ import annotations
 
 import asyncio
-import random
-import sys
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
-from harness.backends import RETRYABLE, Request, Response, Status
 from harness.errors import HarnessError
 from harness.run.answer import Answer
-from harness.run.limits import Budget, TokenBucket
-from harness.run.model_run import ModelRun, estimate_input_tokens
+from harness.run.calls import run_calls
+from harness.run.limits import Budget
+from harness.run.model_run import ModelRun
 from harness.run.plan import CallPlan, PendingCall
-from harness.secrets import redact
+from harness.run.shards import Shard, budget_share, make_shards, shard_counts
+from harness.run.workers import Worker, WorkerFailed, collect, start_workers, stop_workers
 from harness.store import ResponseStore
 
-__all__ = ["BudgetExceeded", "execute_plan"]
-
-BACKOFF_BASE_S = 0.5
-BACKOFF_CAP_S = 20.0
-RETRY_AFTER_CAP_S = 300.0
+__all__ = ["BudgetExceeded", "WorkerFailed", "connect", "execute_plan"]
 
 
 class BudgetExceeded(HarnessError):
     pass
 
 
-class _Limits:
-    def __init__(self, run: ModelRun) -> None:
-        self.requests = TokenBucket(run.config.rpm) if run.config.rpm else None
-        self.tokens = TokenBucket(run.config.tpm) if run.config.tpm else None
-
-    async def wait(self, request: Request) -> None:
-        if self.requests is not None:
-            await self.requests.take(1)
-        if self.tokens is not None:
-            await self.tokens.take(estimate_input_tokens(request) + request.max_tokens)
-
-
-async def _attempt(run: ModelRun, request: Request) -> Response:
-    try:
-        if sys.version_info >= (3, 11):  # a deadline on this task: no extra task per call
-            async with asyncio.timeout(run.config.timeout_s):
-                return await run.backend.complete(request)
-        return await asyncio.wait_for(run.backend.complete(request), run.config.timeout_s)
-    except TimeoutError:
-        return Response(Status.timeout, error=f"no answer within {run.config.timeout_s:g} s")
-    except Exception as exc:  # noqa: BLE001 - every SDK failure becomes a typed status
-        status = run.backend.classify(exc)
-        wait = run.backend.retry_after(exc)
-        return Response(
-            status,
-            error=redact(f"{type(exc).__name__}: {exc}")[:500],
-            extra={} if wait is None else {"retry_after_s": wait},
-        )
-
-
-async def _call_with_retries(
-    run: ModelRun, request: Request, limits: _Limits
-) -> tuple[Response, int]:
-    attempts = 0
-    while True:
-        attempts += 1
-        await limits.wait(request)
-        response = await _attempt(run, request)
-        if response.status not in RETRYABLE or attempts >= run.config.max_attempts:
-            return response, attempts
-        backoff = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempts - 1))
-        backoff *= 0.5 + random.random()  # noqa: S311 - jitter, not crypto
-        asked = float(response.extra.get("retry_after_s", 0.0))
-        await asyncio.sleep(max(backoff, min(asked, RETRY_AFTER_CAP_S)))
-
-
-async def _run_model(
-    run: ModelRun,
-    pending: list[PendingCall],
-    store: ResponseStore,
-    budget: Budget,
-    on_answer: Callable[[Answer], None],
-) -> list[Answer]:
-    answers: list[Answer] = []
-    queue = list(reversed(pending))
-    limits = _Limits(run)
-
-    async def worker() -> None:
-        while queue and not budget.exhausted:
-            call = queue.pop()
-            worst = run.worst_cost(call.request) or 0.0
-            if not budget.reserve(worst):
-                queue.append(call)
-                return
-            start = time.perf_counter()
-            response, attempts = await _call_with_retries(run, call.request, limits)
-            if response.latency_s == 0.0:
-                response = replace(response, latency_s=time.perf_counter() - start)
-            cost = run.cost(call.request, response.input_tokens, response.output_tokens)
-            budget.settle(worst, cost or 0.0)
-            store.put(
-                call.key,
-                backend=run.spec.backend,
-                model=run.spec.model,
-                case_id=call.case.id,
-                request=call.request,
-                response=response,
-            )
-            answer = Answer(
-                run.label, call.case.id, call.request.sample, response, False, attempts, cost
-            )
-            answers.append(answer)
-            on_answer(answer)
-
-    n_workers = min(run.config.concurrency, run.backend.max_concurrency, max(len(queue), 1))
-    await asyncio.gather(*(worker() for _ in range(n_workers)))
-    if queue:
-        budget.unsent += len(queue)
-    return answers
+def connect(runs: Sequence[ModelRun], plan: CallPlan) -> None:
+    """Imports the SDK and builds the client of every model that has calls to make, before the
+    request phase (and before worker processes fork, so that each inherits them)."""
+    busy = {id(call.run) for call in plan.pending}
+    for run in runs:
+        if id(run) in busy:
+            run.backend.warm()
 
 
 async def _run_all(
+    local: Sequence[tuple[ModelRun, list[PendingCall]]],
+    workers: Sequence[Worker],
     runs: Sequence[ModelRun],
-    plan: CallPlan,
     store: ResponseStore,
     budget: Budget,
     on_answer: Callable[[Answer], None],
-) -> list[Answer]:
+) -> dict[str, list[Answer]]:
+    in_process = asyncio.gather(
+        *(run_calls(run, calls, store, budget, on_answer) for run, calls in local)
+    )
     try:
-        per_model = await asyncio.gather(
-            *(
-                _run_model(run, [p for p in plan.pending if p.run is run], store, budget, on_answer)
-                for run in runs
-            )
-        )
+        per_model, _ = await asyncio.gather(in_process, collect(workers, on_answer))
     finally:
         for run in runs:
             await run.backend.aclose()
-    return [a for answers in per_model for a in answers]
+    return {run.label: answers for (run, _), answers in zip(local, per_model, strict=True)}
 
 
 def execute_plan(
@@ -149,17 +59,53 @@ def execute_plan(
     store: ResponseStore,
     max_cost: float | None = None,
     on_answer: Callable[[Answer], None] = lambda _: None,
+    workers: int | None = None,
 ) -> list[Answer]:
-    """The plan's cached answers plus every call made. Raises BudgetExceeded, after storing
-    every answer received, when the budget would not cover the next call."""
+    """The plan's cached answers plus every call made. `workers`: processes per shardable model
+    (None: one per usable CPU when there are enough calls; 1: none). Raises BudgetExceeded,
+    after storing every answer received, when the budget would not cover the next call, and
+    WorkerFailed, after the other workers have finished, when a worker process fails."""
     for hit in plan.hits:
         on_answer(hit)
-    budget = Budget(max_cost)
-    answers = asyncio.run(_run_all(runs, plan, store, budget, on_answer))
-    if budget.exhausted:
+    counts = shard_counts(runs, plan, workers=workers)
+    local: list[tuple[ModelRun, list[PendingCall]]] = []
+    shards: list[Shard] = []
+    for run in runs:
+        calls = [p for p in plan.pending if p.run is run]
+        if counts[run.label] > 1:
+            shards += make_shards(run, calls, counts[run.label])
+        else:
+            local.append((run, calls))
+    holders = len(shards) + (1 if any(calls for _, calls in local) or not shards else 0)
+    share = budget_share(max_cost, holders)
+    budget = Budget(share)
+    for shard in shards:  # before the fork, so that each worker inherits the client
+        shard.run.backend.warm()
+    pool = start_workers([(s, share) for s in shards], store.path)
+    try:
+        by_model = asyncio.run(_run_all(local, pool, runs, store, budget, on_answer))
+    finally:
+        stop_workers(pool)
+    for worker in pool:
+        by_model.setdefault(worker.shard.run.label, []).extend(worker.answers)
+    answers = [a for run in runs for a in by_model.get(run.label, [])]
+    failures = [f for f in (w.failure() for w in pool) if f is not None]
+    if failures:
+        raise WorkerFailed(
+            "; ".join(failures) + "; every answer received is stored, so a rerun continues"
+        )
+    reports = [w.report for w in pool if w.report is not None]
+    if budget.exhausted or any(r.exhausted for r in reports):
+        spent = budget.spent + sum(r.spent for r in reports)
+        unsent = budget.unsent + sum(r.unsent for r in reports)
+        split = (
+            f" (split evenly over {holders} processes; each stops when its share would be exceeded)"
+            if holders > 1
+            else ""
+        )
         raise BudgetExceeded(
-            f"stopped before the budget of ${max_cost:.2f} would be exceeded: "
-            f"${budget.spent:.4f} spent on {len(answers)} calls, {budget.unsent} calls not sent; "
+            f"stopped before the budget of ${max_cost:.2f} would be exceeded{split}: "
+            f"${spent:.4f} spent on {len(answers)} calls, {unsent} calls not sent; "
             "every answer received is stored, so a rerun with a higher --max-cost continues"
         )
     return [*plan.hits, *answers]

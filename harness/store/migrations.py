@@ -49,9 +49,48 @@ def _m002_runs(db: sqlite3.Connection) -> None:
     )
 
 
+def _m003_history(db: sqlite3.Connection) -> None:
+    """Run history: each run's whole scorecard (so the history outlives deleted result folders)
+    and one readable row per model x axis x metric verdict for trend queries."""
+    db.execute(
+        """
+        CREATE TABLE run_scorecards (
+            run_id TEXT PRIMARY KEY,
+            suite TEXT NOT NULL,
+            created_at TEXT NOT NULL,    -- the scorecard's created_at
+            schema_version INTEGER NOT NULL,
+            harness_version TEXT NOT NULL,
+            scorecard_json TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE run_metrics (
+            run_id TEXT NOT NULL,
+            model TEXT NOT NULL,
+            axis TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            verdict TEXT NOT NULL,       -- pass | fail | inconclusive | insufficient_data
+            severity TEXT,
+            value REAL,
+            ci_low REAL,
+            ci_high REAL,
+            threshold REAL NOT NULL,
+            noise_floor REAL,
+            p_value REAL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (run_id, model, axis, metric)
+        )
+        """
+    )
+    db.execute("CREATE INDEX run_metrics_trend ON run_metrics (metric, model, axis)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_responses", _m001_responses),
     ("002_runs", _m002_runs),
+    ("003_history", _m003_history),
 ]
 
 

@@ -67,6 +67,9 @@ class Thresholds(StrictModel):
     decision_rate_difference: float = Field(default=0.10, gt=0.0, le=1.0)
     flag_rate_difference: float = Field(default=0.10, gt=0.0, le=1.0)
     min_vignettes: int = Field(default=5, ge=1)
+    min_cell_answers: int = Field(
+        default=30, ge=1, description="factorial cells with fewer answers are not compared"
+    )
 
 
 class Scenario(StrictModel):

@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import numpy.typing as npt
 import pytest
-from scipy import stats
+from scipy import stats  # type: ignore[import-untyped]
 
 from harness.metrics.paired_tests import (
     EXACT_SIGN_FLIP_MAX,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import stats  # type: ignore[import-untyped]
 
 from harness.expand import expand_suite
 from harness.metrics.paired_tests import exact_mcnemar
@@ -66,7 +66,13 @@ def test_power_matches_simulated_paired_data() -> None:
 
 @pytest.mark.parametrize(
     ("flip", "effect", "alpha", "scan_to"),
-    [(0.9, 0.5, 0.01, 80), (0.5, 0.3, 0.05, 120), (0.1, 0.1, 0.05, 120), (0.3, 0.2, 0.001, 200)],
+    [
+        (0.9, 0.5, 0.01, 80),
+        (1.0, 0.4, 0.05, 80),  # power dips between the first crossing and for good
+        (0.5, 0.3, 0.05, 120),
+        (0.1, 0.1, 0.05, 120),
+        (0.3, 0.2, 0.001, 200),
+    ],
 )
 def test_pairs_needed_is_the_first_n_reaching_the_power(
     flip: float, effect: float, alpha: float, scan_to: int
@@ -123,10 +129,14 @@ def test_plan_demo_counts_what_the_expansion_produces() -> None:
         assert axis.groups == len(groups) == len(loaded.axes[axis.axis].values) - 1
         assert axis.pairs_per_group == min(siblings[(axis.axis, g)] for g in groups) * samples
         assert axis.tests == 4 * axis.groups  # triage has four values
+        assert axis.power_as_written == pytest.approx(
+            mcnemar_power(axis.pairs_per_group, flip_rate=0.2, effect=0.05, alpha=0.05 / 24)
+        )
         assert axis.calls == len({c.id for c in cases if c.axis == axis.axis}) * samples
     assert plan.tests == sum(a.tests for a in plan.axes)
     assert plan.alpha_per_test == pytest.approx(0.05 / plan.tests)
     assert plan.pairs_needed == pairs_needed(0.05, flip_rate=0.2, alpha=0.05 / plan.tests)
+    assert plan.pairs_needed is not None
     assert all(a.vignettes_needed == math.ceil(plan.pairs_needed / samples) for a in plan.axes)
     assert plan.calls == len({c.id for c in cases}) * samples * len(loaded.suite.models)
 
@@ -157,8 +167,10 @@ scenarios:
     assert set(by_axis) == {"race", "gender", "race×gender"}
     assert by_axis["race"].vignettes == 3 and by_axis["gender"].vignettes == 2
     assert by_axis["race×gender"].groups == 2 * n_race - 1
-    # referral is extracted in one vignette only: its pairs set the per-group count
-    assert by_axis["gender"].pairs_per_group == 1 * 3
+    assert by_axis["gender"].pairs_per_group == 2 * 3
+    # referral is extracted in one vignette only: the fewest pairs a rated decision has
+    assert by_axis["gender"].fewest_decision_pairs == 1 * 3
+    assert by_axis["race"].fewest_decision_pairs == 1 * 3
     assert by_axis["gender"].tests == 1 * (4 + 2)
     assert by_axis["race"].tests == (n_race - 1) * (4 + 2)
     assert plan.tests == sum(a.tests for a in plan.axes)

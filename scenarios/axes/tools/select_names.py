@@ -116,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         forms = axis["values"][group]["forms"]
         shipped = [f["last"] for f in forms]
         if shipped != names:
-            problems.append(f"{group}: race_names.yaml has surnames {shipped}, the rule gives {names}")
+            problems.append(
+                f"{group}: race_names.yaml has surnames {shipped}, the rule gives {names}"
+            )
         for form in forms:
             share = first_names.get(form["first"].upper(), {}).get(group, 0.0)
             print(f"  first name {form['first']}: {share:.1f}% {group}")

@@ -1,0 +1,91 @@
+"""Precision, recall and F1 per category, for the detectors and for the naive keyword baseline,
+side by side, on a labeled file (default: the dev set tests/data/labeled_answers.yaml).
+
+python bench/detector_accuracy.py [FILE.yaml] [--min 0.90]
+
+A labeled file holds `answers` (or is a list): each with `text`, `flags` (the categories the
+answer commits) and optionally `id` and `context` ({red_flags, clinically_relevant, patient}).
+Exits non-zero when a category of the detectors falls below --min in precision or recall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.detect import CATEGORIES, DetectContext, detect, flagged
+from harness.detect.baseline import baseline_flags
+from harness.extract import answer_text, extract_decisions
+
+DEV = Path(__file__).resolve().parents[1] / "tests" / "data" / "labeled_answers.yaml"
+
+Counts = dict[str, list[int]]  # category -> [tp, fp, fn]
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = data["answers"] if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise SystemExit(f"{path}: expected a list of answers (or `answers:`)")
+    return items
+
+
+def ours(item: dict[str, Any]) -> set[str]:
+    context = DetectContext.from_mapping(item["context"]) if item.get("context") else None
+    triage = extract_decisions(item["text"], ["triage"])["triage"]
+    return flagged(detect(answer_text(item["text"]), context, triage=triage))
+
+
+def baseline(item: dict[str, Any]) -> set[str]:
+    context = DetectContext.from_mapping(item["context"]) if item.get("context") else None
+    return baseline_flags(answer_text(item["text"]), context)
+
+
+def score(items: list[dict[str, Any]], judge: Any) -> Counts:
+    counts: Counts = {c: [0, 0, 0] for c in CATEGORIES}
+    for item in items:
+        got, want = judge(item), set(item.get("flags") or ())
+        for category, row in counts.items():
+            row[0] += category in got and category in want
+            row[1] += category in got and category not in want
+            row[2] += category in want and category not in got
+    return counts
+
+
+def prf(row: list[int]) -> tuple[float, float, float]:
+    tp, fp, fn = row
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path", nargs="?", type=Path, default=DEV)
+    parser.add_argument("--min", type=float, default=0.90, dest="minimum")
+    args = parser.parse_args()
+    items = load(args.path)
+    a, b = score(items, ours), score(items, baseline)
+    print(f"{args.path} - {len(items)} answers")
+    print(f"{'category':32s} {'n':>4}   {'detectors P / R / F1':>22}   {'baseline P / R / F1':>22}")
+    failed = []
+    for category in CATEGORIES:
+        n = a[category][0] + a[category][2]
+        pa, ra, fa = prf(a[category])
+        pb, rb, fb = prf(b[category])
+        print(
+            f"{category:32s} {n:>4}   {pa:6.2f} {ra:6.2f} {fa:6.2f}     {pb:6.2f} {rb:6.2f} {fb:6.2f}"
+        )
+        if n and (pa < args.minimum or ra < args.minimum):
+            failed.append(category)
+    if failed:
+        print(f"below {args.minimum:.2f}: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""One answer's prose, read once for every decision: normalized, its negation scopes and its
+conditional clauses, and the mentions a decision lexicon finds in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from harness.detect.matcher import Matcher
+from harness.detect.negation import Context, normalize
+from harness.extract.clauses import conditional_spans, in_spans
+from harness.extract.lexicon import CompiledDecision, decision_scope
+
+__all__ = ["Mention", "Reading", "tiers"]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One phrase found: what it means (after negation) and whether it is a safety net."""
+
+    value: str | None
+    start: int
+    end: int
+    negated: bool
+    conditional: bool
+
+
+class Reading:
+    def __init__(self, prose: str) -> None:
+        # a table cell is a clause of its own: negation does not cross "|"
+        self.text = normalize(prose).replace("|", ",")
+        self._scope = decision_scope()
+
+    @cached_property
+    def context(self) -> Context:
+        return Context(self.text, self._scope.context)
+
+    @cached_property
+    def conditional(self) -> list[tuple[int, int]]:
+        return conditional_spans(self.text, self._scope.conditional, self._scope.not_conditional)
+
+    def masked(self, mask: Matcher | None) -> list[tuple[int, int]]:
+        return [m.span() for m in mask.finditer(self.text)] if mask else []
+
+    def mention(
+        self, decision: str, start: int, end: int, value: str | None, negated_value: str | None
+    ) -> Mention:
+        negated = self.context.negated(start, decision)
+        return Mention(
+            value=negated_value if negated else value,
+            start=start,
+            end=end,
+            negated=negated,
+            conditional=in_spans(start, self.conditional),
+        )
+
+    def cue_mentions(self, lex: CompiledDecision) -> list[Mention]:
+        """Every cue mention of a categorical decision outside the lexicon's mask."""
+        spans = [
+            (cue, m.start(), m.end())
+            for cue in lex.cues
+            for m in cue.regex.finditer(self.text)
+            if m.end() > m.start()
+        ]
+        masked = self.masked(lex.mask)
+        return [
+            self.mention(lex.decision, s, e, cue.value, cue.negated)
+            for cue, s, e in spans
+            if not _overlaps(s, e, masked)
+        ]
+
+    def name_mentions(self, lex: CompiledDecision) -> list[tuple[str, Mention]]:
+        """Every named test (or other name) outside the mask; of two that overlap, the longer."""
+        found = [
+            (name, m.start(), m.end())
+            for name, regex in lex.names
+            for m in regex.finditer(self.text)
+            if m.end() > m.start()
+        ]
+        masked = self.masked(lex.mask)
+        kept = [
+            (name, s, e)
+            for name, s, e in found
+            if not _overlaps(s, e, masked) and not _inside_longer(s, e, found)
+        ]
+        return [(name, self.mention(lex.decision, s, e, name, None)) for name, s, e in kept]
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _inside_longer(start: int, end: int, found: list[tuple[str, int, int]]) -> bool:
+    return any(s <= start and end <= e and (e - s) > (end - start) for _, s, e in found)
+
+
+def tiers(mentions: Iterable[Mention]) -> Iterator[list[Mention]]:
+    """Unconditional mentions first, then the conditional ones; negated ones with no value
+    after negation say nothing."""
+    pool = [m for m in mentions if m.value is not None]
+    yield [m for m in pool if not m.conditional]
+    yield [m for m in pool if m.conditional]
