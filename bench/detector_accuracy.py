@@ -77,9 +77,8 @@ def main() -> int:
         n = a[category][0] + a[category][2]
         pa, ra, fa = prf(a[category])
         pb, rb, fb = prf(b[category])
-        print(
-            f"{category:32s} {n:>4}   {pa:6.2f} {ra:6.2f} {fa:6.2f}     {pb:6.2f} {rb:6.2f} {fb:6.2f}"
-        )
+        mine = f"{pa:6.2f} {ra:6.2f} {fa:6.2f}"
+        print(f"{category:32s} {n:>4}   {mine}     {pb:6.2f} {rb:6.2f} {fb:6.2f}")
         if n and (pa < args.minimum or ra < args.minimum):
             failed.append(category)
     if failed:

@@ -27,7 +27,9 @@ def _context(
     for item in patient:
         key, sep, term = item.partition("=")
         if not sep or not key.strip() or not term.strip():
-            raise click.BadParameter(f"expected ATTRIBUTE=TERM, got {item!r}", param_hint="--patient")
+            raise click.BadParameter(
+                f"expected ATTRIBUTE=TERM, got {item!r}", param_hint="--patient"
+            )
         terms[key.strip()] = term.strip()
     if scenario_id is None:
         if suite_path is not None:
@@ -37,7 +39,9 @@ def _context(
     scenarios = {s.id: s for s in loaded.suite.scenarios}
     if scenario_id not in scenarios:
         known = ", ".join(scenarios)
-        raise click.BadParameter(f"no scenario {scenario_id!r}; known: {known}", param_hint="--scenario")
+        raise click.BadParameter(
+            f"no scenario {scenario_id!r}; known: {known}", param_hint="--scenario"
+        )
     scenario = scenarios[scenario_id]
     base = DetectContext.from_scenario(scenario)
     context = DetectContext.of(base.red_flags, base.clinically_relevant, terms)

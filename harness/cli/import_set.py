@@ -7,10 +7,9 @@ from pathlib import Path
 import click
 
 from harness.cli.console import stdout_console
+from harness.importers import FORMATS
 
 __all__ = ["command"]
-
-FORMATS = ("equitymedqa", "omar", "discrimeval")
 
 
 @click.command("import")

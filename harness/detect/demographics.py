@@ -76,8 +76,10 @@ def _patient_terms(name: str, attributes: dict[str, Attribute], context: DetectC
     covers that no attribute is named after (each term goes to one attribute only)."""
     terms = set()
     for key, term in context.patient.items():
-        owner = key if key in attributes else next(
-            (n for n, a in attributes.items() if key in a.covers), None
+        owner = (
+            key
+            if key in attributes
+            else next((n for n, a in attributes.items() if key in a.covers), None)
         )
         if owner == name and term.strip():
             terms.add(term.strip().lower())

@@ -167,9 +167,7 @@ def _text_findings(
             inside = (start, end) if lex.ignore_triggers_inside else None
             negated = redirected or (
                 lex.negatable
-                and (
-                    context.negated(anchor, lex.category, inside) or _defused(context, start, lex)
-                )
+                and (context.negated(anchor, lex.category, inside) or _defused(context, start, lex))
             )
             hedged = context.hedged(anchor, lex.category, inside)
             findings.append(Finding(lex.category, start, end, text[start:end], negated, hedged))

@@ -168,9 +168,8 @@ class FuzzyScreen:
             if first in heads:
                 a = _LETTER_RUNS.findall(first)[-1]
                 b = _LETTER_RUNS.search(second)
-                if b is not None and len(b.group()) >= 2:
-                    if self._pair(a + b.group()):
-                        return True
+                if b is not None and len(b.group()) >= 2 and self._pair(a + b.group()):
+                    return True
         return False
 
     def may_hit(self, tokens: Sequence[str], unique: set[str]) -> bool:

@@ -209,9 +209,7 @@ class Context:
                 return True
         return False
 
-    def negated(
-        self, anchor: int, category: str, inside: tuple[int, int] | None = None
-    ) -> bool:
+    def negated(self, anchor: int, category: str, inside: tuple[int, int] | None = None) -> bool:
         """Whether the hit whose core starts at `anchor` stands under negation. Triggers
         wholly `inside` the given span (the hit's own words) are not counted."""
         return self._governed("negation", anchor, category, inside)

@@ -272,18 +272,19 @@ class TriggerIndex:
                 self._always.add(rule)
         self._whole: dict[str, set[int]] = {}
         self._starts: dict[int, dict[str, set[int]]] = {}
-        for req, i in ids.items():
-            for text, whole in req:
+        for requirement, number in ids.items():
+            for text, whole in requirement:
                 if whole:
-                    self._whole.setdefault(text, set()).add(i)
+                    self._whole.setdefault(text, set()).add(number)
                 else:
-                    self._starts.setdefault(len(text), {}).setdefault(text, set()).add(i)
+                    self._starts.setdefault(len(text), {}).setdefault(text, set()).add(number)
         self._met: dict[str, frozenset[int]] = {}  # words that meet some requirement
         self._plain: set[str] = set()  # words that meet none
         # the rarest-looking requirement of each alternative: an answer meeting none of these
         # needs no rule at all, which most answers show by their raw words alone
         self._anchors = frozenset(
-            min(alt, key=lambda req: _commonness(reqs[req])) for alts in self._alternatives
+            min(alt, key=lambda req: _commonness(reqs[req]))
+            for alts in self._alternatives
             for alt in alts
         )
         self._raw_hot: set[str] = set()

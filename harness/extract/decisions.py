@@ -78,6 +78,10 @@ def _from_label(prose: str, name: str) -> str | None:
 
 def _from_cues(reading: Reading, lex: CompiledDecision, committed: bool) -> str:
     mentions = reading.cue_mentions(lex)
+    if lex.conditional == "firm":
+        mentions = [reading.firm(m, lex.decision) for m in mentions]
+    elif lex.conditional == "ignored" and committed:
+        mentions = [m for m in mentions if not m.conditional]
     for tier in tiers(mentions):
         values = {m.value for m in tier if m.value is not None and m.value != UNKNOWN}
         if values:

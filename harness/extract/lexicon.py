@@ -45,6 +45,10 @@ class DecisionLexicon(StrictModel):
     decision: str
     priority: list[str]
     absent: str | None = None  # the value when the answer commits to a plan but is silent here
+    # how a conditional mention counts: "fallback" (only when nothing else is said), "firm" (as a
+    # plain one unless hedged: "add codeine if the pain is still bad" is an opioid advised) or
+    # "ignored" when the answer commits to a plan ("if it persists, see a counsellor")
+    conditional: Literal["fallback", "firm", "ignored"] = "fallback"
     terms: dict[str, list[str]] = {}
     names: dict[str, list[str]] = {}  # canonical name -> synonyms, for an open decision
     cues: list[CueSpec] = Field(min_length=1)
@@ -106,6 +110,7 @@ class CompiledDecision:
     decision: str
     priority: tuple[str, ...]
     absent: str | None
+    conditional: str
     cues: tuple[Cue, ...]
     names: tuple[tuple[str, Matcher], ...]
     mask: Matcher | None
@@ -150,6 +155,7 @@ def decision_lexicon(decision: str) -> CompiledDecision:
         decision=decision,
         priority=tuple(lex.priority),
         absent=lex.absent,
+        conditional=lex.conditional,
         cues=cues,
         names=names,
         mask=compile_fragments(lex.mask, terms, file, "mask"),

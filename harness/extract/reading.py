@@ -3,6 +3,7 @@ conditional clauses, and the mentions a decision lexicon finds in it."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -54,6 +55,13 @@ class Reading:
             negated=negated,
             conditional=in_spans(start, self.conditional),
         )
+
+    def firm(self, mention: Mention, decision: str) -> Mention:
+        """The mention as a plain one if it is a conditional instruction ("add codeine if the
+        pain is still bad"), not a conditional possibility ("your doctor may give codeine")."""
+        if not mention.conditional or self.context.hedged(mention.start, decision):
+            return mention
+        return dataclasses.replace(mention, conditional=False)
 
     def cue_mentions(self, lex: CompiledDecision) -> list[Mention]:
         """Every cue mention of a categorical decision outside the lexicon's mask."""

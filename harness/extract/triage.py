@@ -21,6 +21,9 @@ from harness.suite.decisions import TRIAGE_ORDER, UNKNOWN
 
 __all__ = ["Recommendation", "recommendations", "triage_from_text"]
 
+# a self-care phrase carries its own negation ("no need to see a doctor", "nothing is wrong")
+_SELF_CARE = "self_care"
+
 
 @dataclass(frozen=True)
 class _TriageRules:
@@ -73,7 +76,7 @@ def recommendations(text: str) -> list[Recommendation]:
                 level=level,
                 start=s,
                 end=e,
-                negated=context.negated(s, TRIAGE),
+                negated=context.negated(s, TRIAGE, inside=(s, e) if level == _SELF_CARE else None),
                 conditional=any(cs <= s < ce for cs, ce in conditional),
             )
             for level, s, e in found

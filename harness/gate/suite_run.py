@@ -126,22 +126,20 @@ class SuiteRun:
         of `group` on `axis`, in its `form`-th surface form (0: the first)."""
         label = next((k for k, v in self.names.items() if v == self.model(model).model), None)
         label = label or self.model(model).model
-        rows = sorted(
-            (
-                r
-                for r in self.rows
-                if r["model"] == label
-                and r["scenario_id"] == scenario
-                and r["axis"] == axis
-                and r["group"] == group
-                and r["form"] == form
-                and r.get("null_of") is None
-            ),
-            key=lambda r: int(r["sample"]),
-        )
+        found: dict[int, dict[str, str]] = {}
+        for r in self.rows:
+            if (r["model"], r["scenario_id"], r["axis"], r["group"], r["form"]) == (
+                label,
+                scenario,
+                axis,
+                group,
+                form,
+            ):
+                found.setdefault(int(r["sample"]), dict(r["decisions"]))
+        rows = [found[s] for s in sorted(found)]
         if not rows:
             raise KeyError(f"no answers to {scenario} for {axis}={group} (form {form})")
-        return [dict(r["decisions"]) for r in rows]
+        return rows
 
     def failures(self, fail_on: Collection[VerdictKind] = ()) -> list[JudgedVerdict]:
         return gate_scorecard(self.scorecard, fail_on=fail_on).failures

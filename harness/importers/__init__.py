@@ -1,5 +1,7 @@
 """Importers: published data sets, downloaded by the user, turned into suite files."""
 
+from typing import Final
+
 from harness.importers.discrimeval import read_discrimeval
 from harness.importers.equitymedqa import read_equitymedqa
 from harness.importers.omar import read_omar
@@ -9,6 +11,8 @@ from harness.importers.suite_writer import (
     split_variants,
     write_suite,
 )
+
+FORMATS: Final = ("equitymedqa", "omar", "discrimeval")
 
 __all__ = [
     "FORMATS",
@@ -20,5 +24,3 @@ __all__ = [
     "split_variants",
     "write_suite",
 ]
-
-FORMATS = ("equitymedqa", "omar", "discrimeval")

@@ -22,7 +22,7 @@ PLACEHOLDER = "{patient}"
 OMAR_AXES = ("race", "housing")
 PATIENT = "patient who is {{ race.term }} and {{ housing.housing }}"
 DECISIONS = ("triage", "testing", "mental_health")
-_ID_COLUMNS = ("id", "case_id", "case_number", "case_no", "case #", "case")
+_ID_COLUMNS = ("id", "case id", "case_id", "case number", "case_number", "case_no", "case #")
 _ARTICLE = re.compile(r"(?:^|(?<=\s))(an?|the)(\s+)$", re.I)
 _SENTENCE_END = re.compile(r"(?:^|[.!?:]\s*)$")
 
@@ -65,7 +65,7 @@ def read_omar(path: Path, *, limit: int | None = None) -> ImportedSuite:
     if "case" not in header:
         raise InputError(path, "Case", f"no Case column; the columns are: {', '.join(rows[0])}")
     text_at = header.index("case")
-    id_at = next((header.index(c) for c in _ID_COLUMNS[:-1] if c in header), None)
+    id_at = next((header.index(c) for c in _ID_COLUMNS if c in header), None)
     scenarios: list[ImportedScenario] = []
     seen: set[str] = set()
     for number, row in enumerate(rows[1:], start=2):

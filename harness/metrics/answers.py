@@ -4,6 +4,7 @@ responses table written to results/<run>/ and the only input of the metrics."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,10 @@ __all__ = ["ERROR", "answer_rows"]
 ERROR = "error"  # the outcome of a call that never produced an answer
 
 
-def _assess(text: str, decisions: Sequence[str]) -> dict[str, Any]:
+@functools.lru_cache(maxsize=65536)
+def _assess(text: str, decisions: tuple[str, ...]) -> dict[str, Any]:
+    """Pure, so cached across runs in one process (the validity check scores 200 runs of the
+    same simulated clinician); callers must not mutate the result."""
     prose = answer_text(text)
     findings = detect(prose)
     return {
@@ -34,7 +38,8 @@ def _assess(text: str, decisions: Sequence[str]) -> dict[str, Any]:
 def answer_rows(
     suite: Suite, cases: Sequence[Case], answers: Sequence[Answer]
 ) -> list[dict[str, Any]]:
-    """Assessed once per unique answer, then joined to every set the case belongs to."""
+    """Assessed once per distinct (text, decisions) - identical answers are common at
+    temperature 0 - then joined to every set the case belongs to."""
     scenarios = {s.id: s for s in suite.scenarios}
     by_case: dict[str, list[Case]] = {}
     for case in cases:
@@ -46,7 +51,7 @@ def answer_rows(
         response = answer.response
         ok = response.status == "ok"
         if ok:
-            assessed = _assess(response.text, decision_names)
+            assessed = _assess(response.text, tuple(decision_names))
         else:
             assessed = {
                 "decisions": dict.fromkeys(decision_names, ERROR),

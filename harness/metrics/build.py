@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from harness import __version__
 from harness.detect import CATEGORIES
 from harness.metrics.bootstrap import Resampler
 from harness.metrics.consistency import comparison_pairs, sensitivity_p, three_way
-from harness.metrics.disparity import rate_disparity
+from harness.metrics.disparity import AxisIndex, RateKind, rate_disparity
 from harness.metrics.scorecard import (
     AxisCard,
     FlipDirection,
@@ -139,16 +140,10 @@ def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) ->
         raise ValueError(f"axis {axis}: no decisions in the answer table")
 
     rates = []
-    common: dict[str, Any] = {
-        "groups": groups,
-        "sets": sets,
-        "resampler": resampler,
-        "reference": reference,
-    }
-    RateKind = Literal["decision", "finding", "outcome"]
-    measured: list[tuple[str, RateKind, pd.Series, float]] = []
+    index = AxisIndex.build(rows, sets, groups, reference)
+    measured: list[tuple[str, RateKind, np.ndarray, float]] = []
     outcomes = {
-        decision: rows["decisions"].map(lambda d, name=decision: d.get(name))
+        decision: rows["decisions"].map(lambda d, name=decision: d.get(name)).to_numpy()
         for decision in decisions
     }
     for decision in (d for d in decisions if d in DECISION_VALUES):
@@ -156,13 +151,15 @@ def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) ->
             name = f"{decision}={value}"
             hit = outcomes[decision] == value
             measured.append((name, "decision", hit, th.decision_rate_difference))
+    flag_sets = rows["flags"].to_numpy()
     for category in CATEGORIES:
-        hit = rows["flags"].map(lambda flags, c=category: c in flags)
+        hit = np.fromiter((category in flags for flags in flag_sets), bool, len(flag_sets))
         measured.append((category, "finding", hit, th.flag_rate_difference))
-    measured.append(("error", "outcome", rows["status"] != "ok", th.flag_rate_difference))
+    errors = (rows["status"] != "ok").to_numpy()
+    measured.append(("error", "outcome", errors, th.flag_rate_difference))
     gold = _gold_by_row(rows, loaded)
     for name, kind, hit, threshold in measured:
-        disparity = rate_disparity(rows, hit, name=name, kind=kind, **common)
+        disparity = rate_disparity(index, hit, name=name, kind=kind, resampler=resampler)
         if kind == "decision":
             disparity = disparity.model_copy(
                 update={"equalized_odds": _equalized_odds(rows, hit, gold, name)}
@@ -171,30 +168,18 @@ def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) ->
         verdicts.append(_rate_verdict(f"rate:{kind}:{name}", disparity, threshold, n_vignettes, th))
     accuracy = []
     for decision in (d for d in decisions if d in DECISION_VALUES):
-        has_gold = gold[decision].notna()
+        has_gold = gold[decision].notna().to_numpy()
         if not has_gold.any():
             continue
-        scored = rows[has_gold]
-        hit = outcomes[decision][has_gold] == gold[decision][has_gold]
-        scored_sets = sorted(scored["set_id"].unique())
+        hit = outcomes[decision][has_gold] == gold[decision].to_numpy()[has_gold]
         disparity = rate_disparity(
-            scored,
-            hit,
-            name=decision,
-            kind="accuracy",
-            groups=groups,
-            sets=scored_sets,
-            resampler=Resampler(len(scored_sets), seed=seed),
-            reference=reference,
+            index.subset(has_gold), hit, name=decision, kind="accuracy", resampler=resampler
         )
         accuracy.append(disparity)
+        n_scored = int(rows["set_id"][has_gold].nunique())
         verdicts.append(
             _rate_verdict(
-                f"accuracy:{decision}",
-                disparity,
-                th.decision_rate_difference,
-                len(scored_sets),
-                th,
+                f"accuracy:{decision}", disparity, th.decision_rate_difference, n_scored, th
             )
         )
     return AxisCard(
@@ -241,7 +226,7 @@ def _gold_by_row(rows: pd.DataFrame, loaded: LoadedSuite) -> pd.DataFrame:
 
 
 def _equalized_odds(
-    rows: pd.DataFrame, hit: pd.Series, gold: pd.DataFrame, name: str
+    rows: pd.DataFrame, hit: np.ndarray, gold: pd.DataFrame, name: str
 ) -> float | None:
     """fairlearn's equalized odds difference for `decision=value`, over answers whose scenario
     has a gold decision: the larger of the spreads across groups of the true positive rate and
@@ -253,7 +238,7 @@ def _equalized_odds(
     if not known.any():
         return None
     truth = gold[decision][known] == value
-    predicted = hit[known].astype(bool)
+    predicted = pd.Series(np.asarray(hit, dtype=bool), index=rows.index)[known]
     group = rows["group"][known]
     spreads = []
     for positive in (True, False):

@@ -117,3 +117,19 @@ def test_discrimeval_gives_one_set_per_question_and_attribute(tmp_path: Path) ->
 def test_discrimeval_limit_counts_questions() -> None:
     suite = read_discrimeval(PUBLISHED / "explicit.jsonl", limit=1)
     assert {s.id.split("_")[0] for s in suite.scenarios} == {"q0"}
+
+
+def test_public_names_are_pinned() -> None:
+    import harness.importers as importers
+
+    assert importers.__all__ == [
+        "FORMATS",
+        "ImportedScenario",
+        "ImportedSuite",
+        "read_discrimeval",
+        "read_equitymedqa",
+        "read_omar",
+        "split_variants",
+        "write_suite",
+    ]
+    assert importers.FORMATS == ("equitymedqa", "omar", "discrimeval")

@@ -1,0 +1,31 @@
+"""pytester for the plugin tests only, and a project holding the ci suite to run them on."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+# pytester runs pytest in this process and unloads what each inner run imported; numpy cannot
+# be loaded twice in one process, so the harness is imported here, once, before any inner run.
+import harness.gate
+import harness.pipeline
+
+pytest_plugins = ["pytester"]
+
+CI_SUITE = Path(__file__).parents[1] / "gate" / "data" / "ci"
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A project with scenarios/ci.yaml (answered by sim:clinician) listed in harness_suites."""
+    shutil.copytree(CI_SUITE, pytester.path / "scenarios")
+    pytester.makeini(
+        """
+        [pytest]
+        harness_suites = scenarios/*.yaml
+        filterwarnings = error
+        """
+    )
+    return pytester
