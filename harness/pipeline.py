@@ -177,7 +177,7 @@ def execute(
         if prepared.options.record:
             write_cassettes(prepared.loaded.path, prepared.runs, prepared.cases, answers)
         run_dir.mkdir(parents=True, exist_ok=True)
-        rows = answer_rows(prepared.loaded.suite, prepared.cases, answers)
+        rows = answer_rows(prepared.loaded, prepared.cases, answers)
         clock.lap("detect")
         with (run_dir / "responses.jsonl").open("w", encoding="utf-8") as fh:
             for row in rows:

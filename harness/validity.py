@@ -119,7 +119,7 @@ def scorecard(suite: ValiditySuite, spec: str, seed: int) -> Scorecard:
     (run,) = prepare_models([config])
     samples = suite.loaded.suite.samples
     answers = asyncio.run(_answers(run, suite.cases, samples))
-    rows = answer_rows(suite.loaded.suite, suite.cases, answers)
+    rows = answer_rows(suite.loaded, suite.cases, answers)
     return build_scorecard(
         suite.loaded,
         rows,

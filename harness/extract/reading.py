@@ -4,6 +4,7 @@ conditional clauses, and the mentions a decision lexicon finds in it."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -78,6 +79,12 @@ class Reading:
             if not _overlaps(s, e, masked)
         ]
 
+    def _named_again(self, end: int, kept: list[tuple[str, int, int]]) -> bool:
+        """Whether a bracket right after a name gives the same thing's exact name ("a CT scan of
+        the lungs (CTPA)"): the bracket's name is the one meant."""
+        m = _BRACKET.match(self.text, end)
+        return m is not None and any(s == m.end() for _, s, _ in kept)
+
     def name_mentions(self, lex: CompiledDecision) -> list[tuple[str, Mention]]:
         """Every named test (or other name) outside the mask; of two that overlap, the longer."""
         found = [
@@ -92,7 +99,11 @@ class Reading:
             for name, s, e in found
             if not _overlaps(s, e, masked) and not _inside_longer(s, e, found)
         ]
+        kept = [(name, s, e) for name, s, e in kept if not self._named_again(e, kept)]
         return [(name, self.mention(lex.decision, s, e, name, None)) for name, s, e in kept]
+
+
+_BRACKET = re.compile(r"[^.,;:()\n]{0,30}?\(\s*")
 
 
 def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:

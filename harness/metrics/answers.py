@@ -8,26 +8,37 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from harness.detect import detect, flagged
+from harness.detect import DetectContext, detect, flagged
 from harness.expand import Case
 from harness.extract import answer_text, extract_decisions
 from harness.metrics.readability import flesch_kincaid_grade
 from harness.run import Answer
-from harness.suite import UNKNOWN, Suite
+from harness.suite import UNKNOWN, LoadedSuite
 
 __all__ = ["ERROR", "answer_rows"]
 
 ERROR = "error"  # the outcome of a call that never produced an answer
 
 
+ContextKey = tuple[tuple[str, ...], frozenset[str], tuple[tuple[str, str], ...]]
+
+
+def _context_key(context: DetectContext) -> ContextKey:
+    return context.red_flags, context.clinically_relevant, tuple(sorted(context.patient.items()))
+
+
 @functools.lru_cache(maxsize=65536)
-def _assess(text: str, decisions: tuple[str, ...]) -> dict[str, Any]:
+def _assess(text: str, decisions: tuple[str, ...], context: ContextKey) -> dict[str, Any]:
     """Pure, so cached across runs in one process (the validity check scores 200 runs of the
     same simulated clinician); callers must not mutate the result."""
     prose = answer_text(text)
-    findings = detect(prose)
+    extracted = extract_decisions(text, decisions)
+    red_flags, relevant, patient = context
+    findings = detect(
+        prose, DetectContext.of(red_flags, relevant, dict(patient)), triage=extracted.get("triage")
+    )
     return {
-        "decisions": extract_decisions(text, decisions),
+        "decisions": extracted,
         "flags": sorted(flagged(findings)),
         "findings": [f.as_dict() for f in findings],
         "length_chars": len(prose),
@@ -36,11 +47,13 @@ def _assess(text: str, decisions: tuple[str, ...]) -> dict[str, Any]:
 
 
 def answer_rows(
-    suite: Suite, cases: Sequence[Case], answers: Sequence[Answer]
+    loaded: LoadedSuite, cases: Sequence[Case], answers: Sequence[Answer]
 ) -> list[dict[str, Any]]:
-    """Assessed once per distinct (text, decisions) - identical answers are common at
-    temperature 0 - then joined to every set the case belongs to."""
-    scenarios = {s.id: s for s in suite.scenarios}
+    """Assessed once per distinct (text, decisions, case context) - identical answers are
+    common at temperature 0 - then joined to every set the case belongs to. The context (red
+    flags, clinically relevant attributes, the terms used for the patient) feeds the detectors
+    of missing escalation and unprompted demographic mentions."""
+    scenarios = {s.id: s for s in loaded.suite.scenarios}
     by_case: dict[str, list[Case]] = {}
     for case in cases:
         by_case.setdefault(case.id, []).append(case)
@@ -51,7 +64,11 @@ def answer_rows(
         response = answer.response
         ok = response.status == "ok"
         if ok:
-            assessed = _assess(response.text, tuple(decision_names))
+            case = placements[0]
+            context = DetectContext.from_scenario(
+                scenarios[case.scenario_id], case.groups, loaded.axes, form=case.form
+            )
+            assessed = _assess(response.text, tuple(decision_names), _context_key(context))
         else:
             assessed = {
                 "decisions": dict.fromkeys(decision_names, ERROR),

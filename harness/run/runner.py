@@ -81,7 +81,11 @@ def execute_plan(
     budget = Budget(share)
     for shard in shards:  # before the fork, so that each worker inherits the client
         shard.run.backend.warm()
-    pool = start_workers([(s, share) for s in shards], store.path)
+    if shards:
+        with store.detached():
+            pool = start_workers([(s, share) for s in shards], store.path)
+    else:
+        pool = []
     try:
         by_model = asyncio.run(_run_all(local, pool, runs, store, budget, on_answer))
     finally:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,14 +37,30 @@ class ResponseStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db = self._connect()
         migrate(self._db)
+
+    def _connect(self) -> sqlite3.Connection:
+        """Autocommit: each answer is committed as it is written. Several processes may write
+        at once (worker processes, see harness/run/workers.py): WAL, and a wait for the lock."""
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA busy_timeout=5000")
+        return db
 
     def close(self) -> None:
         self._db.close()
+
+    @contextmanager
+    def detached(self) -> Iterator[None]:
+        """Closed for the duration, then opened again: SQLite forbids carrying an open
+        connection across fork(), so processes are forked inside this block."""
+        self._db.close()
+        try:
+            yield
+        finally:
+            self._db = self._connect()
 
     def __enter__(self) -> ResponseStore:
         return self
