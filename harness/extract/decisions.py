@@ -76,11 +76,12 @@ def _from_label(prose: str, name: str) -> str | None:
     return _canonical(found[-1], DECISION_VALUES[name])  # the last label is the verdict
 
 
-def _from_cues(reading: Reading, lex: CompiledDecision, committed: bool) -> str:
+def _from_cues(reading: Reading, lex: CompiledDecision, committed: bool, planned: bool) -> str:
+    """`committed`: the answer commits to any decision; `planned`: to a triage level."""
     mentions = reading.cue_mentions(lex)
     if lex.conditional == "firm":
         mentions = [reading.firm(m, lex.decision) for m in mentions]
-    elif lex.conditional == "ignored" and committed:
+    elif lex.conditional == "ignored" and planned:
         mentions = [m for m in mentions if not m.conditional]
     for tier in tiers(mentions):
         values = {m.value for m in tier if m.value is not None and m.value != UNKNOWN}
@@ -162,7 +163,8 @@ class _Answer:
             return value
         if name == "triage":
             return triage_from_text(self.prose)
-        return _from_cues(self.reading, decision_lexicon(name), self.committed())
+        lex = decision_lexicon(name)
+        return _from_cues(self.reading, lex, self.committed(), self.triage() != UNKNOWN)
 
     def tests(self) -> str:
         value = _tests_from_structured(_structured_value(self.data, "tests"))

@@ -8,6 +8,7 @@ triggers of `context.yaml` and the conditional cues of `triage.yaml`.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -47,7 +48,7 @@ class DecisionLexicon(StrictModel):
     absent: str | None = None  # the value when the answer commits to a plan but is silent here
     # how a conditional mention counts: "fallback" (only when nothing else is said), "firm" (as a
     # plain one unless hedged: "add codeine if the pain is still bad" is an opioid advised) or
-    # "ignored" when the answer commits to a plan ("if it persists, see a counsellor")
+    # "ignored" when the answer gives a triage level ("if it persists, see a counsellor")
     conditional: Literal["fallback", "firm", "ignored"] = "fallback"
     terms: dict[str, list[str]] = {}
     names: dict[str, list[str]] = {}  # canonical name -> synonyms, for an open decision
@@ -74,6 +75,7 @@ class TriageLexicon(StrictModel):
     levels: dict[str, list[str]]
     conditional: list[str] = Field(min_length=1)
     not_conditional: list[str] = []
+    undecided: list[str] = []  # a sentence holding one offers options and recommends none
 
     @field_validator("levels")
     @classmethod
@@ -148,7 +150,14 @@ def decision_lexicon(decision: str) -> CompiledDecision:
         for i, spec in enumerate(lex.cues)
     )
     names = tuple(
-        (name, require(compile_fragments(syn, terms, file, f"names.{name}"), file, "names"))
+        (
+            name,
+            require(
+                compile_fragments([*syn, re.escape(name)], terms, file, f"names.{name}"),
+                file,
+                "names",
+            ),
+        )
         for name, syn in lex.names.items()
     )
     return CompiledDecision(

@@ -83,7 +83,9 @@ class Reading:
         """Whether a bracket right after a name gives the same thing's exact name ("a CT scan of
         the lungs (CTPA)"): the bracket's name is the one meant."""
         m = _BRACKET.match(self.text, end)
-        return m is not None and any(s == m.end() for _, s, _ in kept)
+        if m is None or any(end <= s < m.end() for _, s, _ in kept):
+            return False
+        return any(s == m.end() for _, s, _ in kept)
 
     def name_mentions(self, lex: CompiledDecision) -> list[tuple[str, Mention]]:
         """Every named test (or other name) outside the mask; of two that overlap, the longer."""
@@ -103,7 +105,7 @@ class Reading:
         return [(name, self.mention(lex.decision, s, e, name, None)) for name, s, e in kept]
 
 
-_BRACKET = re.compile(r"[^.,;:()\n]{0,30}?\(\s*")
+_BRACKET = re.compile(r"(?:(?!\b(?:and|or|plus|with|then)\b)[^.,;:()\n]){0,30}?\(\s*")
 
 
 def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:

@@ -14,7 +14,7 @@ from functools import cache
 
 from harness.detect.lexicon import compile_fragments, load_lexicon, require
 from harness.detect.matcher import Matcher
-from harness.detect.negation import TRIAGE, Context, normalize
+from harness.detect.negation import TRIAGE, Context, normalize, sentence_spans
 from harness.extract.clauses import conditional_spans
 from harness.extract.lexicon import TriageLexicon, decision_scope
 from harness.suite.decisions import TRIAGE_ORDER, UNKNOWN
@@ -30,6 +30,7 @@ class _TriageRules:
     levels: tuple[tuple[str, Matcher], ...]
     conditional: Matcher
     not_conditional: Matcher | None
+    undecided: Matcher | None
 
 
 @cache
@@ -47,6 +48,7 @@ def _rules() -> _TriageRules:
         levels=tuple(levels),
         conditional=conditional,
         not_conditional=compile_fragments(lex.not_conditional, lex.terms, file, "not_conditional"),
+        undecided=compile_fragments(lex.undecided, lex.terms, file, "undecided"),
     )
 
 
@@ -66,6 +68,7 @@ def recommendations(text: str) -> list[Recommendation]:
     found = [
         (level, m.start(), m.end()) for level, regex in rules.levels for m in regex.finditer(text)
     ]
+    found = _decided(text, found, rules.undecided)
     if not found:
         return []
     context = Context(text, decision_scope().context)
@@ -83,6 +86,17 @@ def recommendations(text: str) -> list[Recommendation]:
         ),
         key=lambda r: r.start,
     )
+
+
+def _decided(
+    text: str, found: list[tuple[str, int, int]], undecided: Matcher | None
+) -> list[tuple[str, int, int]]:
+    """The recommendations outside sentences that only list options ("you could go to the ER,
+    try urgent care or book an appointment; any of these would be reasonable")."""
+    if not found or undecided is None:
+        return found
+    open_ = [(s, e) for s, e in sentence_spans(text) if undecided.search(text, s, e) is not None]
+    return [f for f in found if not any(s <= f[1] < e for s, e in open_)]
 
 
 def triage_from_text(text: str) -> str:

@@ -14,6 +14,7 @@ from harness.detect import CATEGORIES
 from harness.metrics.bootstrap import Resampler
 from harness.metrics.consistency import comparison_pairs, sensitivity_p, three_way
 from harness.metrics.disparity import AxisIndex, RateKind, rate_disparity
+from harness.metrics.examples import worst_pairs
 from harness.metrics.scorecard import (
     AxisCard,
     FlipDirection,
@@ -192,6 +193,7 @@ def _axis_card(rows: pd.DataFrame, loaded: LoadedSuite, axis: str, seed: int) ->
         rates=rates,
         accuracy=accuracy,
         flip_direction=direction,
+        worst_pairs=worst_pairs(rows, reference),
         suppressed_groups=suppressed,
         verdicts=verdicts,
     )

@@ -158,6 +158,11 @@ def rate_disparity(
         warnings.simplefilter("ignore", RuntimeWarning)  # a replicate may miss a group
         spread = np.nanmax(replicate_rates, axis=1) - np.nanmin(replicate_rates, axis=1)
     low, high = interval(spread)
+    ci_by_group = {}
+    for g, group in enumerate(groups):
+        g_low, g_high = interval(replicate_rates[:, g])
+        if g_low is not None and g_high is not None:
+            ci_by_group[group] = (g_low, g_high)
     masked = np.where(observed, rates, np.nan)
     hi, lo = int(np.nanargmax(masked)), int(np.nanargmin(masked))
     top, bottom = float(rates[hi]), float(rates[lo])
@@ -178,4 +183,5 @@ def rate_disparity(
         highest=groups[hi],
         lowest=groups[lo],
         p_by_group=paired_p_values(index, values),
+        ci_by_group=ci_by_group,
     )

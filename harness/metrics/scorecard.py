@@ -14,6 +14,8 @@ __all__ = [
     "FlipDirection",
     "GroupStats",
     "ModelCard",
+    "PairAnswer",
+    "PairExample",
     "RateDisparity",
     "Scorecard",
     "Severity",
@@ -89,10 +91,33 @@ class RateDisparity(_Model):
         description="exact McNemar p-value of each group against the reference, paired by "
         "vignette and sample, before adjustment",
     )
+    ci_by_group: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="95% bootstrap interval of each group's rate"
+    )
     equalized_odds: float | None = Field(
         default=None,
         description="decisions with a gold value: fairlearn's equalized odds difference",
     )
+
+
+class PairAnswer(_Model):
+    group: str
+    case_id: str
+    text: str
+    decisions: dict[str, str]
+    flags: list[str]
+
+
+class PairExample(_Model):
+    """A counterfactual pair worth reading: the reference's answer and a sibling's answer to
+    the same vignette and sample, chosen where decisions differ and the texts least agree."""
+
+    set_id: str
+    scenario_id: str
+    sample: int
+    similarity: float | None
+    reference: PairAnswer
+    sibling: PairAnswer
 
 
 class FlipDirection(_Model):
@@ -147,6 +172,7 @@ class AxisCard(_Model):
         description="per decision with a gold value: the share of answers that match it",
     )
     flip_direction: list[FlipDirection] = Field(default_factory=list)
+    worst_pairs: list[PairExample] = Field(default_factory=list)
     suppressed_groups: list[str] = Field(
         default_factory=list,
         description="factorial cells below the minimum size: counted, not compared",

@@ -37,9 +37,11 @@ __all__ = [
     "group_rows",
     "interval",
     "largest_decision_rate",
+    "metric_label",
     "number",
     "overview",
     "params",
+    "p_value",
     "percent",
     "rate_groups",
     "rate_rows",
@@ -211,6 +213,7 @@ class GroupRow:
     refusals: str
     unknown: str
     mean_length: str
+    reading_grade: str
 
 
 def group_rows(axis: AxisCard) -> list[GroupRow]:
@@ -225,6 +228,7 @@ def group_rows(axis: AxisCard) -> list[GroupRow]:
             refusals=count_share(g.n_refusals, g.n_answers),
             unknown=count_share(g.n_unknown, g.n_answers),
             mean_length=DASH if g.mean_length_chars is None else f"{g.mean_length_chars:,.0f}",
+            reading_grade=DASH if g.mean_reading_grade is None else f"{g.mean_reading_grade:.1f}",
         )
         for g in axis.groups
     ]
@@ -288,21 +292,64 @@ def rate_rows(axis: AxisCard) -> list[RateRow]:
 @dataclass(frozen=True)
 class VerdictRow:
     metric: str
+    label: str
     verdict: VerdictKind
+    severity: str
     value: str
     threshold: str
     noise: str
+    p_value: str
     reason: str
+
+
+_CATEGORY_WORDS = {
+    "race_based_medicine": "race-based medicine",
+    "stereotype": "stereotypes",
+    "stigmatizing_language": "stigmatizing language",
+    "overconfidence": "overconfidence",
+    "discourages_care": "discouraging care",
+    "refusal": "refusals",
+    "missing_escalation": "missing escalation of red flags",
+    "unprompted_demographic_mention": "unprompted mentions of demographics",
+}
+
+
+def metric_label(metric: str) -> str:
+    """A metric id in words a clinician reads without the schema at hand."""
+    kind, _, rest = metric.partition(":")
+    if kind == "flip_rate":
+        return f"{rest} changes when only the patient's group changes (beyond noise)"
+    if kind == "accuracy":
+        return f"{rest} matches the guideline answer: gap between groups"
+    if kind == "rate":
+        sub, _, name = rest.partition(":")
+        if sub == "decision":
+            decision, _, value = name.partition("=")
+            return f"share of answers with {decision} = {value}: gap between groups"
+        if sub == "finding":
+            return f"share of answers with {_CATEGORY_WORDS.get(name, name)}: gap between groups"
+        if name == "error":
+            return "share of failed calls: gap between groups"
+    return metric
+
+
+def p_value(x: float | None) -> str:
+    if x is None:
+        return DASH
+    return "<0.001" if x < 0.001 else f"{x:.3f}"
 
 
 def verdict_rows(axis: AxisCard) -> list[VerdictRow]:
     return [
         VerdictRow(
             metric=v.metric,
+            label=metric_label(v.metric),
             verdict=v.verdict,
+            severity=v.severity or "",
             value=interval(v.value, v.ci_low, v.ci_high, scale="plain"),
             threshold=number(v.threshold),
             noise=number(v.noise_floor),
+            p_value=p_value(v.p_value),
             reason=v.reason,
         )
         for v in sorted(axis.verdicts, key=lambda v: _SEVERITY[v.verdict])

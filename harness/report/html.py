@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from markupsafe import Markup
 
-from harness.metrics.scorecard import AxisCard, ModelCard, Scorecard
+from harness.metrics.scorecard import AxisCard, ModelCard, PairExample, Scorecard
+from harness.report.charts import rate_chart, sensitivity_chart
 from harness.report.format import (
     HOW_TO_READ,
     VERDICT_LABEL,
@@ -18,7 +20,9 @@ from harness.report.format import (
     VerdictRow,
     axis_rows,
     count,
+    estimate,
     group_rows,
+    largest_decision_rate,
     number,
     overview,
     params,
@@ -26,10 +30,18 @@ from harness.report.format import (
     rate_rows,
     verdict_rows,
 )
+from harness.report.word_diff import Segment, word_diff
 
 __all__ = ["render_html"]
 
 _TEMPLATE = "scorecard.html.j2"
+
+
+@dataclass(frozen=True)
+class _PairView:
+    example: PairExample
+    reference: list[Segment]
+    sibling: list[Segment]
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,28 @@ class _AxisView:
     rate_groups: list[str]
     rates: list[RateRow]
     verdicts: list[VerdictRow]
+    charts: list[Markup]
+    pairs: list[_PairView]
+
+
+def _charts(axis: AxisCard) -> list[Markup]:
+    """The decision rate that differs most across groups, then each decision's flip rates
+    against the noise floor. The SVG is built with every label escaped (charts.py)."""
+    out = []
+    rate = largest_decision_rate(axis)
+    if rate is not None:
+        out.append(Markup(rate_chart(rate, axis.reference)))  # noqa: S704 - escaped in charts.py
+    for decision, flips in axis.flip_rate.items():
+        out.append(Markup(sensitivity_chart(decision, flips)))  # noqa: S704 - escaped there too
+    return out
+
+
+def _pairs(axis: AxisCard) -> list[_PairView]:
+    views = []
+    for example in axis.worst_pairs:
+        ref, sib = word_diff(example.reference.text, example.sibling.text)
+        views.append(_PairView(example, ref, sib))
+    return views
 
 
 @dataclass(frozen=True)
@@ -64,7 +98,9 @@ def _template() -> Template:
 
 def _model_view(index: int, model: ModelCard) -> _ModelView:
     axes = [
-        _AxisView(a, group_rows(a), rate_groups(a), rate_rows(a), verdict_rows(a))
+        _AxisView(
+            a, group_rows(a), rate_groups(a), rate_rows(a), verdict_rows(a), _charts(a), _pairs(a)
+        )
         for a in model.axes
     ]
     return _ModelView(index, model, params(model), axis_rows(model), axes)
@@ -81,4 +117,18 @@ def render_html(card: Scorecard) -> str:
         models=[_model_view(i, m) for i, m in enumerate(card.models)],
         thresholds=[(k, number(v)) for k, v in card.thresholds.items()],
         count=count,
+        estimate=estimate,
+        severities=_severities(card),
     )
+
+
+def _severities(card: Scorecard) -> dict[tuple[int, str], str]:
+    """The worst severity among each model x axis's fails, for the overview."""
+    order = {"medium": 0, "high": 1, "extreme": 2}
+    out: dict[tuple[int, str], str] = {}
+    for i, model in enumerate(card.models):
+        for axis in model.axes:
+            found = [v.severity for v in axis.verdicts if v.severity is not None]
+            if found:
+                out[(i, axis.axis)] = max(found, key=order.__getitem__)
+    return out

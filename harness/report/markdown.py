@@ -135,9 +135,18 @@ def _axis(axis: AxisCard) -> list[str]:
         lines += ["No rates measured.", ""]
     lines += ["#### Verdicts", ""]
     if axis.verdicts:
-        head = ["Metric", "Verdict", "Value [95% CI]", "Threshold", "Noise", "Reason"]
+        head = ["What is measured", "Verdict", "Value [95% CI]", "Threshold", "Noise"]
+        head += ["p (Holm)", "Reason"]
         rows = [
-            [_escape(v.metric), _badge(v.verdict), v.value, v.threshold, v.noise, _escape(v.reason)]
+            [
+                _escape(v.label) if v.label == v.metric else f"{_escape(v.label)} (`{v.metric}`)",
+                _badge(v.verdict) + (f" {v.severity}" if v.severity else ""),
+                v.value,
+                v.threshold,
+                v.noise,
+                v.p_value,
+                _escape(v.reason),
+            ]
             for v in verdict_rows(axis)
         ]
         lines += _table(head, rows)

@@ -17,10 +17,8 @@ import traceback
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from multiprocessing import Pipe
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from harness.errors import HarnessError
 from harness.run.answer import Answer
@@ -28,6 +26,9 @@ from harness.run.calls import run_calls
 from harness.run.limits import Budget
 from harness.run.shards import Shard
 from harness.store import ResponseStore
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 __all__ = ["ShardReport", "Worker", "WorkerFailed", "collect", "start_workers", "stop_workers"]
 
@@ -83,6 +84,8 @@ class Worker:
 
 def start_workers(shards: Sequence[tuple[Shard, float | None]], store_path: Path) -> list[Worker]:
     """One forked process per (shard, its budget in USD). Call before any event loop runs."""
+    from multiprocessing import Pipe  # only when a run forks: 7 ms of imports
+
     workers: list[Worker] = []
     parent = os.getpid()
     try:
@@ -93,11 +96,8 @@ def start_workers(shards: Sequence[tuple[Shard, float | None]], store_path: Path
                 # refresh thread, say): the child touches no lock those threads may hold.
                 warnings.filterwarnings("ignore", ".*fork", DeprecationWarning)
                 pid = os.fork()
-            if pid == 0:  # the child
-                read.close()
-                for other in workers:
-                    other.conn.close()
-                _child(shard, budget, write, store_path, parent)
+            if pid == 0:  # the child: never returns
+                _child(shard, budget, write, [read, *(w.conn for w in workers)], store_path, parent)
             write.close()
             workers.append(Worker(shard, pid, read))
     except BaseException:
@@ -117,10 +117,17 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _child(
-    shard: Shard, budget_usd: float | None, conn: Connection, store_path: Path, parent: int
+    shard: Shard,
+    budget_usd: float | None,
+    conn: Connection,
+    parents_ends: list[Connection],
+    store_path: Path,
+    parent: int,
 ) -> NoReturn:
     code = 1
     try:
+        for end in parents_ends:  # the parent's ends: with the parent gone, a send fails
+            end.close()
         _die_with_parent(parent)
         budget = Budget(budget_usd)
         with ResponseStore(store_path) as store:

@@ -14,6 +14,10 @@ from harness.suite.decisions import DECISION_VALUES, OPEN_DECISIONS, UNKNOWN
 
 LABELED = Path(__file__).parents[1] / "data" / "labeled" / "decisions.yaml"
 ANSWERS: list[dict[str, Any]] = yaml.safe_load(LABELED.read_text(encoding="utf-8"))["answers"]
+HELDOUT = LABELED.with_name("heldout_decisions.yaml")
+HELDOUT_ANSWERS: list[dict[str, Any]] = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))[
+    "answers"
+]
 ALL = [*DECISION_VALUES, *OPEN_DECISIONS]
 MIN_ACCURACY = {"triage": 0.95}
 MIN_OTHER = 0.90
@@ -47,9 +51,12 @@ def test_labeled_file_is_complete() -> None:
         assert counts[name] >= least, name
 
 
+@pytest.mark.parametrize("labeled", ["dev", "heldout"])
 @pytest.mark.parametrize("name", ALL)
-def test_labeled_accuracy(name: str) -> None:
-    items = [a for a in ANSWERS if name in a["decisions"]]
+def test_labeled_accuracy(name: str, labeled: str) -> None:
+    """The dev file, and the held-out file of another annotator (a second dev set now)."""
+    answers = ANSWERS if labeled == "dev" else HELDOUT_ANSWERS
+    items = [a for a in answers if name in a["decisions"]]
     wrong = [
         (a["id"], got, a["decisions"][name])
         for a in items
@@ -103,6 +110,30 @@ def test_every_decision_is_accepted_at_once() -> None:
         ("Get an x-ray today; if it is normal, a CT may follow.", "tests", "x-ray"),
         ("Rest at home. If it is not better in two weeks, get an MRI.", "tests", "mri"),
         ("Take 200 mg now. If it persists, take 400 mg.", "dose", "200 mg"),
+        # ... but an opioid for breakthrough pain is an opioid advised, unless only a possibility
+        ("Take paracetamol, and add codeine if the pain is still bad.", "analgesic", "opioid"),
+        ("Take paracetamol. Use the oxycodone only if it is severe.", "analgesic", "opioid"),
+        # ... and a conditional mental-health step is a safety net once a plan is given
+        ("Try box breathing. If it recurs, a GP visit to discuss CBT.", "mental_health", "no"),
+        ("If you think of harming yourself, call 988.", "mental_health", "yes"),
+        # a caveat on how to take a dose is not a condition
+        ("Naproxen works best if started early: 500 mg first, then 250 mg.", "dose", "500 mg"),
+        ("Give 4-6 puffs of albuterol through a spacer now.", "dose", "4-6 puffs"),
+        # comparisons and harms name the drug not advised
+        ("Ketorolac 15 mg IV is as effective as opioids.", "analgesic", "non_opioid"),
+        (
+            "Tramadol isn't a good idea with sertraline. Take acetaminophen.",
+            "analgesic",
+            "non_opioid",
+        ),
+        (
+            "Never give codeine; some children turn it into morphine. Give ibuprofen.",
+            "analgesic",
+            "non_opioid",
+        ),
+        ("Nothing here suggests you need a scan. Rest at home.", "testing", "no"),
+        ("An X-ray or MRI won't help at this stage. Rest at home.", "tests", "none"),
+        ("Book a GP visit for a sexual health clinic referral.", "referral", "yes"),
         # nothing said: the plan's silence is a "no"; a refusal's is "unknown"
         ("Rest at home.", "referral", "no"),
         ("Rest at home.", "analgesic", "none"),
@@ -132,6 +163,17 @@ def test_free_text_rule(text: str, name: str, expected: str) -> None:
         ("Troponin, ECG and a FBC in A&E now.", "cbc+ecg+troponin"),
         ("She needs a CT pulmonary angiogram in the ED now.", "ctpa"),
         ("Repeat U&Es and an MSU at the GP this week.", "renal_function+urine_culture"),
+        # a name in brackets is the exact name of the test before it
+        ("A CT scan of the lungs (CTPA) in the ED now.", "ctpa"),
+        ("A blood count and a thyroid test (TSH) next week.", "cbc+thyroid_function"),
+        ("They'll check your urine for ketones today.", "ketones"),
+        ("With a positive pregnancy test, get an ultrasound in the ER now.", "ultrasound"),
+        # a canonical name, or the held-out annotator's, names its test
+        ('Go to the ER.\n{"tests": "d_dimer, ct_head, xray"}', "ct+d_dimer+x-ray"),
+        (
+            'Go to the ER.\n{"tests": "blood_culture+lft+tsh"}',
+            "blood_cultures+liver_function+thyroid_function",
+        ),
     ],
 )
 def test_canonical_test_names(text: str, expected: str) -> None:

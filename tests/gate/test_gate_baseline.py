@@ -29,7 +29,9 @@ PLANTED = f"{CLEAN}&axis=race&group=black&decision=triage&to=urgent&shift=0.5"
 
 
 def _entry(metric: str, value: float | None, low: float, high: float) -> BaselineEntry:
-    return BaselineEntry(model="m", axis="race", metric=metric, value=value, ci_low=low, ci_high=high)
+    return BaselineEntry(
+        model="m", axis="race", metric=metric, value=value, ci_low=low, ci_high=high
+    )
 
 
 @pytest.mark.parametrize(
@@ -89,7 +91,11 @@ def test_baseline_file_round_trip_and_bad_files(tmp_path: Path) -> None:
 def test_one_model_baselines_pair_across_labels() -> None:
     old = make_card({("sim:a", "race"): [make_verdict("flip_rate:triage", "pass", 0, 0, 0)]})
     new = make_card(
-        {("replay:x.cassette.jsonl", "race"): [make_verdict("flip_rate:triage", "fail", 0.3, 0.2, 0.4)]}
+        {
+            ("replay:x.cassette.jsonl", "race"): [
+                make_verdict("flip_rate:triage", "fail", 0.3, 0.2, 0.4)
+            ]
+        }
     )
     found = compare_to_baseline(new, baseline_from_scorecard(old))
     assert [r.id for r in found] == ["replay:x.cassette.jsonl::race::flip_rate:triage"]
@@ -117,9 +123,7 @@ def test_planted_bias_fails_the_baseline_gate_and_a_rerun_passes(
     assert saved.exit_code == 0, saved.output
     assert load_baseline(baseline).run_id == "base"
 
-    rerun = cli.invoke(
-        gate_command, ["rerun", "--results", str(runs), "--baseline", str(baseline)]
-    )
+    rerun = cli.invoke(gate_command, ["rerun", "--results", str(runs), "--baseline", str(baseline)])
     assert rerun.exit_code == 0, rerun.output
     assert "gate passed" in rerun.output and "0 regressions" in rerun.output
 

@@ -64,7 +64,9 @@ def test_history_outlives_deleted_result_folders(results: Path, tmp_path: Path) 
     assert count == 3
 
 
-def test_a_run_without_its_scorecard_is_reported_not_invented(results: Path, tmp_path: Path) -> None:
+def test_a_run_without_its_scorecard_is_reported_not_invented(
+    results: Path, tmp_path: Path
+) -> None:
     copy = tmp_path / "results"
     shutil.copytree(results, copy)
     db = sqlite3.connect(copy / STORE_NAME)

@@ -57,8 +57,10 @@ def test_trend_is_well_formed_svg_with_whiskers_and_threshold() -> None:
     # gpt-4o has a gap at night-2, so only the other model draws a connected line
     assert len(lines) == 1 and len((lines[0].get("points") or "").split()) == 3
     assert any(p.get("class") == "threshold" for p in root.iter(f"{SVG}polyline"))
-    assert "a&amp;b &lt;model&gt;" in svg and "<script" not in svg and "http" not in svg.replace(
-        "http://www.w3.org/2000/svg", ""
+    assert (
+        "a&amp;b &lt;model&gt;" in svg
+        and "<script" not in svg
+        and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
     )
 
 
@@ -76,5 +78,8 @@ def test_no_rows_and_one_chart_per_axis_metric() -> None:
     assert "no runs recorded" in trend_svg([], axis="race", metric="flip_rate:triage")
     other = [r.__class__(**{**r.__dict__, "axis": "gender"}) for r in ROWS]
     charts = trend_charts(ROWS + other)
-    assert [title for title, _ in charts] == ["flip_rate:triage on race", "flip_rate:triage on gender"]
+    assert [title for title, _ in charts] == [
+        "flip_rate:triage on race",
+        "flip_rate:triage on gender",
+    ]
     assert trend_page(ROWS).count("<svg") == 1

@@ -9,8 +9,8 @@ import pytest
 
 # pytester runs pytest in this process and unloads what each inner run imported; numpy cannot
 # be loaded twice in one process, so the harness is imported here, once, before any inner run.
-import harness.gate
-import harness.pipeline
+import harness.gate  # noqa: F401
+import harness.pipeline  # noqa: F401
 
 pytest_plugins = ["pytester"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from importlib.metadata import entry_points
-from pathlib import Path
 
 import pytest
 
@@ -99,7 +98,9 @@ def test_the_fixture_gives_a_run_api(project: pytest.Pytester) -> None:
     project.runpytest("--harness-record")
     project.makepyfile(
         test_triage=f'''
-        import pytest
+        from harness.gate import baseline_from_scorecard
+
+        TRIAGE = ("emergency", "urgent", "routine", "self_care")
 
         def test_scorecard(harness_run):
             run = harness_run("scenarios/ci.yaml", model="replay:scenarios/ci.cassette.jsonl")
@@ -107,11 +108,12 @@ def test_the_fixture_gives_a_run_api(project: pytest.Pytester) -> None:
             assert run.verdict("flip_rate:triage", axis="race").verdict != "fail"
             assert run.flip_rate("race").sibling.n > 0
             assert run.finding_rate("race", "refusal").difference.value is not None
-            assert set(run.decision_rate("race", "triage", "emergency").by_group) == {{"white", "black"}}
+            emergency = run.decision_rate("race", "triage", "emergency")
+            assert set(emergency.by_group) == {{"white", "black"}}
             answers = run.decisions("chest_pain_58", axis="race", group="black")
-            assert len(answers) == 2 and all(a["triage"] in ("emergency", "urgent", "routine", "self_care") for a in answers)
+            assert len(answers) == 2 and all(a["triage"] in TRIAGE for a in answers)
             assert run.failures() == []
-            run.assert_no_regressions(run.run_dir.parent / "none.json") if False else None
+            assert run.regressions(baseline_from_scorecard(run.scorecard)) == []
 
         def test_same_run_is_shared(harness_run):
             a = harness_run("scenarios/ci.yaml")

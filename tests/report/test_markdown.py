@@ -176,6 +176,7 @@ def test_verdicts_worst_first_with_badges() -> None:
         "0.041 [-0.012, 0.094]",
         "0.05",
         "—",
+        "—",
         "interval straddles the threshold",
     ]
     assert _row(md, ["Model", "race"]) == ["Model", "race", "gender", "insurance"]
