@@ -22,6 +22,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "expand": ("harness.cli.expand", "Expand a suite into cases; check minimal pairs; count them."),
     "detect": ("harness.cli.detect", "Run the detectors and decision extractors on answer text."),
     "report": ("harness.cli.report", "Render a run's scorecard.json again as Markdown and HTML."),
+    "compare": ("harness.cli.compare", "Put models side by side on the same cases, with tests."),
     "plan": ("harness.cli.plan", "Vignettes and samples a suite needs; what it can detect."),
     "import": ("harness.cli.import_set", "Turn a published data set into a suite file."),
     "cache": ("harness.cli.cache", "Show or clear the stored responses."),

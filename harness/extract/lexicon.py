@@ -115,6 +115,7 @@ class CompiledDecision:
     conditional: str
     cues: tuple[Cue, ...]
     names: tuple[tuple[str, Matcher], ...]
+    any_name: Matcher | None  # every synonym of every name: where the first name can start
     mask: Matcher | None
 
 
@@ -128,7 +129,8 @@ class DecisionScope:
 def _with_names(lex: DecisionLexicon) -> dict[str, list[str]]:
     if not lex.names:
         return lex.terms
-    return {**lex.terms, NAMED: [s for synonyms in lex.names.values() for s in synonyms]}
+    named = [s for name, synonyms in lex.names.items() for s in (*synonyms, re.escape(name))]
+    return {**lex.terms, NAMED: named}
 
 
 @cache
@@ -167,6 +169,7 @@ def decision_lexicon(decision: str) -> CompiledDecision:
         conditional=lex.conditional,
         cues=cues,
         names=names,
+        any_name=compile_fragments(terms[NAMED], {}, file, "names") if lex.names else None,
         mask=compile_fragments(lex.mask, terms, file, "mask"),
     )
 

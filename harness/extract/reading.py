@@ -89,10 +89,13 @@ class Reading:
 
     def name_mentions(self, lex: CompiledDecision) -> list[tuple[str, Mention]]:
         """Every named test (or other name) outside the mask; of two that overlap, the longer."""
-        found = [
+        first = lex.any_name.search(self.text) if lex.any_name is not None else None
+        if first is None:
+            return []
+        found = [  # no name starts before the first place where some synonym matches
             (name, m.start(), m.end())
             for name, regex in lex.names
-            for m in regex.finditer(self.text)
+            for m in regex.finditer(self.text, first.start())
             if m.end() > m.start()
         ]
         masked = self.masked(lex.mask)
