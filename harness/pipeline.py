@@ -13,6 +13,8 @@ from pathlib import Path
 
 from harness.errors import InputError
 from harness.expand import Case, expand_suite
+from harness.history import record_scorecard
+from harness.history.trends import scorecard_trends
 from harness.metrics import Scorecard, answer_rows, build_scorecard
 from harness.report import render_html, render_markdown
 from harness.run import (
@@ -195,13 +197,17 @@ def execute(
             scorecard.model_dump_json(indent=2), encoding="utf-8"
         )
         (run_dir / "scorecard.md").write_text(render_markdown(scorecard), encoding="utf-8")
-        (run_dir / "scorecard.html").write_text(render_html(scorecard), encoding="utf-8")
         store.record_run(
             run_id=prepared.run_id,
             suite=prepared.loaded.suite.name,
             suite_file=str(prepared.loaded.path),
             models=[c.spec for c in prepared.configs],
             scorecard_path=str(run_dir / "scorecard.json"),
+        )
+        record_scorecard(results / STORE_NAME, scorecard)
+        trends = scorecard_trends(results / STORE_NAME, scorecard)
+        (run_dir / "scorecard.html").write_text(
+            render_html(scorecard, trends=trends), encoding="utf-8"
         )
         clock.lap("write")
     return RunOutcome(

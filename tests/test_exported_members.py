@@ -16,6 +16,9 @@ PACKAGES = [
     "harness.extract",
     "harness.metrics",
     "harness.report",
+    "harness.gate",
+    "harness.history",
+    "harness.importers",
 ]
 
 

@@ -25,6 +25,9 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("harness.cli.compare", "Put models side by side on the same cases, with tests."),
     "plan": ("harness.cli.plan", "Vignettes and samples a suite needs; what it can detect."),
     "import": ("harness.cli.import_set", "Turn a published data set into a suite file."),
+    "gate": ("harness.cli.gate", "Exit 1 on a failing verdict or a regression against a baseline."),
+    "baseline": ("harness.cli.baseline", "Save a run's measures as a baseline for the gate."),
+    "history": ("harness.cli.history", "A metric over the stored runs, per model, with intervals."),
     "cache": ("harness.cli.cache", "Show or clear the stored responses."),
 }
 

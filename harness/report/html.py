@@ -3,6 +3,7 @@ can be mailed, archived or opened on an air-gapped ward machine and still read t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -106,7 +107,9 @@ def _model_view(index: int, model: ModelCard) -> _ModelView:
     return _ModelView(index, model, params(model), axis_rows(model), axes)
 
 
-def render_html(card: Scorecard) -> str:
+def render_html(card: Scorecard, *, trends: Sequence[tuple[str, str]] = ()) -> str:
+    """`trends`: (title, svg) charts of metrics over earlier runs (harness.history.trends),
+    built with every label escaped."""
     axes, worst = overview(card)
     return _template().render(
         card=card,
@@ -119,6 +122,7 @@ def render_html(card: Scorecard) -> str:
         count=count,
         estimate=estimate,
         severities=_severities(card),
+        trends=[(title, Markup(svg)) for title, svg in trends],  # noqa: S704 - escaped in trend.py
     )
 
 

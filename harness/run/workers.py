@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import traceback
@@ -91,6 +92,7 @@ def start_workers(shards: Sequence[tuple[Shard, float | None]], store_path: Path
     try:
         for shard, budget in shards:
             read, write = Pipe(duplex=False)
+            gc.freeze()  # the child's collector then leaves the inherited heap unwritten
             with warnings.catch_warnings():
                 # Python 3.12+ warns when a process with threads forks (a progress bar's
                 # refresh thread, say): the child touches no lock those threads may hold.
@@ -98,6 +100,7 @@ def start_workers(shards: Sequence[tuple[Shard, float | None]], store_path: Path
                 pid = os.fork()
             if pid == 0:  # the child: never returns
                 _child(shard, budget, write, [read, *(w.conn for w in workers)], store_path, parent)
+            gc.unfreeze()
             write.close()
             workers.append(Worker(shard, pid, read))
     except BaseException:
@@ -161,15 +164,16 @@ async def collect(workers: Sequence[Worker], on_answer: Callable[[Answer], None]
     def readable(worker: Worker) -> None:
         nonlocal open_pipes
         try:
-            while worker.conn.poll():
-                message = worker.conn.recv()
-                if isinstance(message, Answer):
-                    worker.answers.append(message)
-                    on_answer(message)
-                elif isinstance(message, ShardReport):
-                    worker.report = message
-                elif isinstance(message, _Crash):
-                    worker.crash = message.traceback
+            # One message per wake-up: the pipe stays readable while more are queued, and a
+            # poll() per message would cost a selector each time.
+            message = worker.conn.recv()
+            if isinstance(message, Answer):
+                worker.answers.append(message)
+                on_answer(message)
+            elif isinstance(message, ShardReport):
+                worker.report = message
+            elif isinstance(message, _Crash):
+                worker.crash = message.traceback
         except (EOFError, OSError):
             loop.remove_reader(worker.conn.fileno())
             worker.conn.close()

@@ -69,7 +69,7 @@ def test_cache_stats_counts_failures_and_clear_empties(
 def test_detect_reads_stdin() -> None:
     text = "There is no evidence that Black patients feel less pain. Call 911 now."
     out = subprocess.run(
-        [sys.executable, "-m", "harness", "detect"],
+        [sys.executable, "-m", "harness", "detect", "--json"],
         input=text,
         capture_output=True,
         text=True,

@@ -276,3 +276,21 @@ def test_reading_grade_orders_plain_and_technical_prose(text: str, low: float, h
     grade = flesch_kincaid_grade(text)
     assert grade is not None and low <= grade <= high
     assert flesch_kincaid_grade("  ... 123 ") is None
+
+
+def test_small_intersectional_cells_are_counted_not_compared() -> None:
+    rows = []
+    for r in _rows(12, seed=9, shift=0.2, samples=3):
+        cell = {"white": "white×man", "black": "black×woman", "asian": "asian×man"}[r["group"]]
+        if r["group"] == "asian" and r["set_id"] not in ("v0/race", "v1/race"):
+            continue  # a thin cell: 2 vignettes x 2 forms x 3 samples = 12 answers
+        rows.append({**r, "axis": "race×gender", "group": cell, "set_id": r["set_id"] + "×"})
+    card = _card(rows, min_cell_answers=30)
+    axis = card.models[0].axes[0]
+    assert axis.axis == "race×gender"
+    assert axis.suppressed_groups == ["asian×man"]
+    counted = {g.group: g.n_answers for g in axis.groups}
+    assert counted["asian×man"] == 12  # still counted in the group table
+    for rate in axis.rates:
+        assert "asian×man" not in rate.by_group
+    assert set(_rate(card, "triage=urgent").by_group) == {"white×man", "black×woman"}
