@@ -17,10 +17,11 @@ from harness.detect.context import DetectContext
 from harness.detect.demographics import demographic_findings
 from harness.detect.escalation import missing_escalation
 from harness.detect.finding import CATEGORIES, Finding
+from harness.detect.frequency import frequency_table
 from harness.detect.fuzzy import fuzzy_hits, fuzzy_screen
 from harness.detect.lexicon import CompiledLexicon, PatternRule, category_lexicons
 from harness.detect.negation import Context, normalize
-from harness.detect.prefilter import TriggerIndex, literals, words
+from harness.detect.prefilter import TriggerIndex, literals
 
 __all__ = ["detect", "detect_many", "flagged"]
 
@@ -38,9 +39,15 @@ class _Rules:
     lexicons: tuple[CompiledLexicon, ...]
     owner: tuple[tuple[int, int], ...]  # rule number -> (lexicon index, rule index)
     index: TriggerIndex
-    # substrings one of which an answer needs for a rule with no word requirement to match;
-    # None when some such rule has none either (every answer then gets the full look)
+    # the rules with no word requirement, and substrings one of which an answer needs for
+    # any of them to match (None: not known, so they are always tried)
+    always: frozenset[int]
     literals: tuple[str, ...] | None
+
+
+def _share(text: str, whole: bool) -> float:
+    table = frequency_table()
+    return table.share(text) if whole else table.prefix_share(text)
 
 
 @cache
@@ -53,25 +60,24 @@ def _rules() -> _Rules:
         if not rule.condition and found is not None:
             lits = literals(rule.regex.pattern)
             found = None if lits is None else found | lits
+    index = TriggerIndex((rule.condition for rule in rules), _share)
     return _Rules(
         lexicons,
         tuple(owner),
-        TriggerIndex(rule.condition for rule in rules),
+        index,
+        index.always,
         None if found is None else tuple(sorted(found)),
     )
 
 
-def _clean(text: str, rules: _Rules) -> bool:
-    """Whether the answer can hold no text finding, told from its raw words alone: the fast
-    path most answers take."""
-    lowered = text.lower()
-    raw = lowered.split()
-    unique = set(raw)
-    if rules.literals is None or rules.index.may_match(unique):
-        return False
-    if any(lit in lowered for lit in rules.literals):
-        return False
-    return not fuzzy_screen().may_hit_raw(raw, unique)
+def _allowed(lowered: str, tokens: set[str], rules: _Rules) -> set[int]:
+    """The rules an answer's words (or, for rules with none, its substrings) allow."""
+    allowed = rules.index.rules(tokens)
+    if rules.always and (
+        rules.literals is None or any(lit in lowered for lit in rules.literals)
+    ):
+        allowed |= rules.always
+    return allowed
 
 
 def _scan(text: str, rules: Iterable[PatternRule], fuzzy: list[Hit]) -> list[Hit]:
@@ -182,17 +188,21 @@ def _detect(
     exhaustive: bool = False,
 ) -> list[Finding]:
     rules = _rules()
-    if not exhaustive and context is None and _clean(text, rules):
-        return []
-    norm = normalize(text)
-    tokens = words(norm)
-    unique = set(tokens)
     if exhaustive:
+        norm = normalize(text)
         allowed = set(range(len(rules.owner)))
         fuzzy = fuzzy_hits(norm)
     else:
-        allowed = rules.index.rules(unique)
-        fuzzy = fuzzy_hits(norm) if fuzzy_screen().may_hit(tokens, unique) else {}
+        # one split of the lowered text decides which rules may match; most answers need none
+        lowered = text.lower()
+        raw = lowered.split()
+        unique = set(raw)
+        allowed = _allowed(lowered, unique, rules)
+        may_misspell = fuzzy_screen().may_hit_raw(raw, unique)
+        if context is None and not allowed and not may_misspell:
+            return []
+        norm = normalize(text)
+        fuzzy = fuzzy_hits(norm) if may_misspell else {}
     scopes = Context(norm)
     red_flags = context is not None and bool(context.red_flags)
     findings = _text_findings(text, scopes, allowed, fuzzy, red_flags) if allowed or fuzzy else []

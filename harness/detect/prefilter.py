@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 __all__ = ["Condition", "Requirement", "TriggerIndex", "condition", "literals", "words"]
@@ -225,51 +225,81 @@ def _after(seq: list[tuple[Any, Any]], start_ok: bool) -> bool:
     return start_ok
 
 
+_MAX_ALTERNATIVES = 64  # more than this and a branching stays one place of many words
+
+
+def _plain(seq: list[tuple[Any, Any]]) -> bool:
+    """Whether a branch is letters and fixed characters only ("is", "can't")."""
+    return all(str(op) in ("LITERAL", "IN", "AT") for op, _ in seq)
+
+
+def _expand(seq: list[tuple[Any, Any]]) -> list[list[tuple[Any, Any]]]:
+    """The sequence's alternatives, its branchings distributed where a branch is more than a
+    plain word: "(?:{group} {plural}|{plural} on {group}) ..." is two alternatives, each with
+    its own words to require, where the union would require only what both open with."""
+    out: list[list[tuple[Any, Any]]] = [[]]
+    for op, av in seq:
+        name = str(op)
+        options: list[list[tuple[Any, Any]]] | None = None
+        if name == "SUBPATTERN":
+            options = _expand(list(av[3]))
+        elif name == "BRANCH" and not all(_plain(list(b)) for b in av[1]):
+            options = [alt for branch in av[1] for alt in _expand(list(branch))]
+        if options is None or len(out) * len(options) > _MAX_ALTERNATIVES:
+            out = [[*o, (op, av)] for o in out]
+        else:
+            out = [[*o, *alt] for o in out for alt in options]
+    return out
+
+
 def condition(pattern: str) -> Condition:
     """The words `pattern` cannot match without; () when it may match anywhere."""
-    parsed = list(_PARSER.parse(pattern))
-    alternatives = [parsed]
-    if len(parsed) == 1 and str(parsed[0][0]) == "BRANCH":
-        alternatives = [list(b) for b in parsed[0][1][1]]
     out = []
-    for alternative in alternatives:
+    for alternative in _expand(list(_PARSER.parse(pattern))):
         reqs = _requirements(alternative)
         if not reqs:
             return ()
-        out.append(reqs)
+        if reqs not in out:
+            out.append(reqs)
     return tuple(out)
 
 
 _CACHE_LIMIT = 500_000  # words remembered; past this, words are judged afresh each time
 
+Share = Callable[[str, bool], float]  # (text, whole) -> share of answers with such a word
 
-def _commonness(req: Requirement) -> float:
-    """A rough chance that an answer meets the requirement: short words are common ("is",
-    "the"), long ones rare ("definitely"), and a prefix is met by more words than a whole."""
-    return sum(10 ** (-(max(len(text), 1) - 2) / 2) * (1 if whole else 3) for text, whole in req)
+
+def _length_share(text: str, whole: bool) -> float:
+    """A rough share when no frequency table is given: short words are common."""
+    return 10 ** (-(max(len(text), 1) - 2) / 2) * (1 if whole else 3)
+
+
+def _commonness(req: Requirement, share: Share) -> float:
+    """The chance that an answer meets the requirement, from the words' shares."""
+    return min(1.0, sum(share(text, whole) for text, whole in req))
 
 
 class TriggerIndex:
-    """The rules (numbered in the order given) an answer's words allow. A word's
-    requirements are worked out once and remembered; most words meet none."""
+    """The rules (numbered in the order given) an answer's words allow.
 
-    def __init__(self, conditions: Iterable[Condition]) -> None:
+    Each alternative of a rule is gated on its anchor, the requirement that the fewest answers
+    meet (by `share`, a word-frequency table); only when an answer meets an anchor are the
+    alternative's other requirements checked. What a token meets is worked out once and
+    remembered: most tokens meet no requirement at all, and are remembered as plain.
+    """
+
+    def __init__(self, conditions: Iterable[Condition], share: Share = _length_share) -> None:
         ids: dict[Requirement, int] = {}
-        reqs: dict[int, Requirement] = {}
         self._always: set[int] = set()
-        self._alternatives: list[tuple[frozenset[int], ...]] = []
-        self._rules_of: dict[int, set[int]] = {}
+        # anchor requirement -> (rule, all requirements of the alternative it anchors)
+        self._anchored: dict[int, list[tuple[int, frozenset[int]]]] = {}
         for rule, cond in enumerate(conditions):
-            alternatives = []
-            for alternative in cond:
-                needed = frozenset(ids.setdefault(req, len(ids)) for req in alternative)
-                reqs.update((ids[req], req) for req in alternative)
-                alternatives.append(needed)
-                for req in needed:
-                    self._rules_of.setdefault(req, set()).add(rule)
-            self._alternatives.append(tuple(alternatives))
             if not cond:
                 self._always.add(rule)
+            for alternative in cond:
+                needed = frozenset(ids.setdefault(req, len(ids)) for req in alternative)
+                anchor = min(alternative, key=lambda req: _commonness(req, share))
+                self._anchored.setdefault(ids[anchor], []).append((rule, needed))
         self._whole: dict[str, set[int]] = {}
         self._starts: dict[int, dict[str, set[int]]] = {}
         for requirement, number in ids.items():
@@ -278,70 +308,64 @@ class TriggerIndex:
                     self._whole.setdefault(text, set()).add(number)
                 else:
                     self._starts.setdefault(len(text), {}).setdefault(text, set()).add(number)
-        self._met: dict[str, frozenset[int]] = {}  # words that meet some requirement
-        self._plain: set[str] = set()  # words that meet none
-        # the rarest-looking requirement of each alternative: an answer meeting none of these
-        # needs no rule at all, which most answers show by their raw words alone
-        self._anchors = frozenset(
-            min(alt, key=lambda req: _commonness(reqs[req]))
-            for alts in self._alternatives
-            for alt in alts
-        )
-        self._raw_hot: set[str] = set()
-        self._raw_plain: set[str] = set()
+        self._anchors = frozenset(self._anchored)
+        self._met: dict[str, frozenset[int]] = {}  # tokens that meet some requirement
+        self._plain: set[str] = set()  # tokens that meet none
+        self._hot: set[str] = set()  # tokens that meet an anchor
 
-    def _learn(self, word: str) -> None:
+    @property
+    def always(self) -> frozenset[int]:
+        """The rules with no requirement: every answer may need them."""
+        return frozenset(self._always)
+
+    def _word_meets(self, word: str) -> set[int]:
         met = set(self._whole.get(word, ()))
         for length, starts in self._starts.items():
             if length <= len(word):
                 met.update(starts.get(word[:length], ()))
+        return met
+
+    def _learn(self, token: str) -> None:
+        met: set[int] = set()
+        for word in words(token):
+            met |= self._word_meets(word)
         if met:
-            self._met[word] = frozenset(met)
+            if len(self._met) < _CACHE_LIMIT:
+                self._met[token] = frozenset(met)
+                if not self._anchors.isdisjoint(met):
+                    self._hot.add(token)
         elif len(self._plain) < _CACHE_LIMIT:
-            self._plain.add(word)
+            self._plain.add(token)
 
-    @property
-    def always(self) -> bool:
-        """Whether some rule has no requirement (and so every answer needs the full look)."""
-        return bool(self._always)
-
-    def _met_by(self, word: str) -> frozenset[int]:
-        if word not in self._met and word not in self._plain:
-            self._learn(word)
-        return self._met.get(word, frozenset())
-
-    def may_match(self, raw_words: set[str]) -> bool:
-        """Whether any rule could match, from the answer's lowered, whitespace-split words
-        (punctuation still on them): a word is hot when one of its letter runs meets an
-        anchor requirement. Verdicts are remembered per raw word."""
-        rest = raw_words - self._raw_plain
-        if not rest:
-            return False
-        for raw in rest - self._raw_hot:
-            hot = any(not self._anchors.isdisjoint(self._met_by(w)) for w in words(raw))
-            if hot:
-                self._raw_hot.add(raw)
-            elif len(self._raw_plain) < _CACHE_LIMIT:
-                self._raw_plain.add(raw)
-            else:
-                return True  # the cache is full: look properly
-        return not rest.isdisjoint(self._raw_hot)
-
-    def rules(self, unique: set[str]) -> set[int]:
-        """The rules to try on an answer whose set of words is `unique`."""
-        rest = unique - self._plain
-        met_words = rest & self._met.keys()
-        if len(met_words) != len(rest):
-            for word in rest - met_words:
-                self._learn(word)
-            met_words = rest & self._met.keys()
-        found = set(self._always)
-        if not met_words:
+    def _met_of(self, token: str) -> frozenset[int]:
+        found = self._met.get(token)
+        if found is not None:
             return found
-        met: set[int] = set().union(*(self._met[w] for w in met_words))
-        for req in met:
-            for rule in self._rules_of[req]:
-                if rule not in found and any(alt <= met for alt in self._alternatives[rule]):
+        met: set[int] = set()
+        for word in words(token):
+            met |= self._word_meets(word)
+        return frozenset(met)
+
+    def rules(self, tokens: set[str]) -> set[int]:
+        """The rules with requirements that an answer may match, from its set of tokens: the
+        lowered text split at whitespace (or its words; a token's words are its runs of a-z).
+        The rules with no requirement (`always`) are left to the caller."""
+        rest = tokens - self._plain
+        if not rest:
+            return set()
+        unknown = rest - self._met.keys()
+        for token in unknown:
+            self._learn(token)
+        hot = rest & self._hot
+        if not hot and not (unknown - self._plain - self._met.keys()):
+            return set()
+        met: set[int] = set()
+        for token in rest - self._plain:
+            met |= self._met_of(token)
+        found: set[int] = set()
+        for anchor in self._anchors & met:
+            for rule, needed in self._anchored[anchor]:
+                if rule not in found and needed <= met:
                     found.add(rule)
         return found
 

@@ -90,7 +90,7 @@ def test_a_planted_regression_fails_against_the_baseline(project: pytest.Pyteste
     urgent = [line for line in regressions if "rate:decision:triage=urgent" in line]
     assert len(urgent) >= 1, result.stdout.str()
     assert "baseline 0.000 [0.000, 0.000] -> now 0." in urgent[0]
-    assert "lies entirely above 0.020" in urgent[0]
+    assert "beyond the tolerance 0.02" in urgent[0]
     assert "::baseline" not in result.stdout.str()  # every baseline metric was measured
 
 

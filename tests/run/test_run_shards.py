@@ -23,7 +23,9 @@ import pytest
 from fakes import OpenAIFake
 
 from harness.backends import ENTRY_POINT_GROUP
+from harness.errors import InputError
 from harness.expand import expand_suite
+from harness.pipeline import RunOptions, execute, prepare
 from harness.run import plan_calls, prepare_models, shard_counts
 from harness.run.shards import budget_share, make_shards, split_evenly
 from harness.store import ResponseStore
@@ -327,3 +329,30 @@ def test_a_crashed_worker_is_reported_after_the_others_are_stored(tmp_path: Path
     rerun = _script(suite, results, "2", plugin_dir=plugin)
     assert rerun["error"] is None and len(rerun["answers"]) == CALLS
     assert sum(a[5] for a in rerun["answers"]) == stored  # from the store
+
+
+WARM_SCRIPT = """
+import sys
+from harness.backends import create_backend, parse_spec
+backend = create_backend(parse_spec("openai:m@http://127.0.0.1:9/v1"))
+before = "openai" in sys.modules
+backend.warm()
+print(before, "openai" in sys.modules)
+"""
+
+
+def test_warm_imports_the_sdk_before_any_call() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", WARM_SCRIPT], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_a_run_reports_its_phases_and_workers(tmp_path: Path) -> None:
+    suite = _suite(tmp_path, "sim:t?seed=1")
+    outcome = execute(prepare(RunOptions(suite=suite, results=tmp_path / "r", run_id="p")))
+    assert list(outcome.phases)[:3] == ["plan", "connect", "requests"]
+    assert outcome.workers == {"sim:t?seed=1": 1}  # sim is never sharded
+    with pytest.raises(InputError, match="--workers"):
+        prepare(RunOptions(suite=suite, results=tmp_path / "r", workers=0))

@@ -1,0 +1,86 @@
+"""How common a word is in clinical answers, read from lexicons/word_frequency.yaml: the share
+of answers holding it, counted over a corpus of clean answers (the provenance says which).
+
+The prefilter gates each rule on its rarest required word, so that a rule whose words are all
+as common as "the", "is" or "not" is not tried on every answer. A word the corpus never held is
+judged by its length (short words are common), which errs towards calling it common.
+
+Regenerate the table: python -m harness.detect.frequency OUT.yaml LABELED.yaml [...]
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import Field
+
+from harness.detect.lexicon import load_lexicon
+from harness.detect.prefilter import words
+from harness.suite.axis import Provenance, StrictModel
+
+__all__ = ["FrequencyTable", "count_words", "frequency_table"]
+
+_MIN_ANSWERS = 2  # a word in fewer answers than this is left out of the table
+
+
+class FrequencyTable(StrictModel):
+    provenance: Provenance
+    answers: int = Field(ge=1)
+    # word -> number of answers holding it (a-z runs of the lowered text, as prefilter.words)
+    counts: dict[str, int]
+
+    def share(self, word: str) -> float:
+        """The share of answers holding `word`; unseen words get a length-based guess."""
+        count = self.counts.get(word)
+        if count is not None:
+            return count / self.answers
+        return min(0.5, 10 ** (-(max(len(word), 1) - 1) / 2)) / 4
+
+    def prefix_share(self, prefix: str) -> float:
+        """The share of answers holding a word that starts with `prefix` (at most 1)."""
+        total = sum(c for w, c in self.counts.items() if w.startswith(prefix)) / self.answers
+        return min(1.0, max(total, self.share(prefix)))
+
+
+@cache
+def frequency_table() -> FrequencyTable:
+    return load_lexicon("word_frequency.yaml", FrequencyTable)[1]
+
+
+def count_words(texts: Iterable[str]) -> tuple[int, Counter[str]]:
+    """(answers, word -> answers holding it)."""
+    counts: Counter[str] = Counter()
+    n = 0
+    for text in texts:
+        n += 1
+        counts.update(set(words(text.lower())))
+    return n, counts
+
+
+def _corpus(paths: Sequence[Path]) -> Iterable[str]:
+    """Answers with no finding: every answer of a file without `flags`, else those with none."""
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        items = data["answers"] if isinstance(data, dict) else data
+        for item in items:
+            if "flags" not in item or not item["flags"]:
+                yield str(item["text"])
+
+
+def main(argv: Sequence[str]) -> int:
+    out, *inputs = (Path(a) for a in argv)
+    n, counts = count_words(_corpus(inputs))
+    kept = {w: c for w, c in sorted(counts.items(), key=lambda x: (-x[1], x[0])) if c >= _MIN_ANSWERS}
+    header = out.read_text(encoding="utf-8").split("\nanswers:")[0] if out.exists() else ""
+    body = yaml.safe_dump({"answers": n, "counts": kept}, sort_keys=False, width=100)
+    out.write_text((header + "\n" if header else "") + body, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
