@@ -41,9 +41,20 @@ def _count(value: int | None) -> str:
 )
 @click.option("--power", default=0.8, show_default=True, type=_OPEN)
 @click.option("--alpha", default=0.05, show_default=True, type=_OPEN, help="Before Holm.")
+@click.option(
+    "--samples",
+    type=click.IntRange(1, 1000),
+    help="Plan for this many samples per case instead of the suite's (as `harness run --samples`).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 def command(
-    suite: Path | None, effect: float, flip_rate: float, power: float, alpha: float, as_json: bool
+    suite: Path | None,
+    effect: float,
+    flip_rate: float,
+    power: float,
+    alpha: float,
+    samples: int | None,
+    as_json: bool,
 ) -> None:
     """How many vignettes, samples and calls SUITE (default: the bundled demo) needs to detect
     EFFECT in a binary decision (exact paired McNemar, Holm over the planned tests), and the
@@ -59,6 +70,10 @@ def command(
             f"{effect} cannot exceed --flip-rate {flip_rate} (p10 - p01 <= p10 + p01)",
         )
     loaded = load_suite(suite or default_suite_path())
+    if samples is not None:
+        loaded = dataclasses.replace(
+            loaded, suite=loaded.suite.model_copy(update={"samples": samples})
+        )
     plan = plan_suite(
         loaded, expand_suite(loaded), effect=effect, flip_rate=flip_rate, alpha=alpha, power=power
     )

@@ -51,3 +51,10 @@ def test_plan_errors_are_one_line_exit_2(
     assert exit_info.value.code == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and needle in err
+
+
+def test_plan_samples_override_multiplies_the_pairs(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["plan", str(DEMO), "--samples", "15", "--json"])
+    plan = json.loads(capsys.readouterr().out)
+    race = next(a for a in plan["axes"] if a["axis"] == "race")
+    assert (race["samples"], race["pairs_per_group"]) == (15, 45)  # 3 vignettes x 15 samples
