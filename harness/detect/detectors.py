@@ -19,7 +19,7 @@ from harness.detect.escalation import missing_escalation
 from harness.detect.finding import CATEGORIES, Finding
 from harness.detect.frequency import frequency_table
 from harness.detect.fuzzy import fuzzy_hits, fuzzy_screen
-from harness.detect.lexicon import CompiledLexicon, PatternRule, category_lexicons
+from harness.detect.lexicon import CompiledLexicon, PatternRule, category_lexicons, condition_of
 from harness.detect.negation import Context, normalize
 from harness.detect.prefilter import TriggerIndex, literals
 
@@ -39,10 +39,9 @@ class _Rules:
     lexicons: tuple[CompiledLexicon, ...]
     owner: tuple[tuple[int, int], ...]  # rule number -> (lexicon index, rule index)
     index: TriggerIndex
-    # the rules with no word requirement, and substrings one of which an answer needs for
-    # any of them to match (None: not known, so they are always tried)
-    always: frozenset[int]
-    literals: tuple[str, ...] | None
+    # rules with no word requirement, each with substrings one of which an answer needs for
+    # it to match (None: not known, so it is always tried)
+    always: tuple[tuple[int, tuple[str, ...] | None], ...]
 
 
 def _share(text: str, whole: bool) -> float:
@@ -55,28 +54,22 @@ def _rules() -> _Rules:
     lexicons = category_lexicons()
     owner = [(i, j) for i, lex in enumerate(lexicons) for j in range(len(lex.rules))]
     rules = [lexicons[i].rules[j] for i, j in owner]
-    found: set[str] | None = set()
-    for rule in rules:
-        if not rule.condition and found is not None:
-            lits = literals(rule.regex.pattern)
-            found = None if lits is None else found | lits
-    index = TriggerIndex((rule.condition for rule in rules), _share)
-    return _Rules(
-        lexicons,
-        tuple(owner),
-        index,
-        index.always,
-        None if found is None else tuple(sorted(found)),
-    )
+    # conditions ranked by word frequency: each rule is gated on its rarest required words
+    conditions = [condition_of(rule.regex, _share) for rule in rules]
+    index = TriggerIndex(conditions, _share)
+    always = []
+    for number in sorted(index.always):
+        lits = literals(rules[number].regex.pattern)
+        always.append((number, None if lits is None else tuple(sorted(lits))))
+    return _Rules(lexicons, tuple(owner), index, tuple(always))
 
 
 def _allowed(lowered: str, tokens: set[str], rules: _Rules) -> set[int]:
     """The rules an answer's words (or, for rules with none, its substrings) allow."""
     allowed = rules.index.rules(tokens)
-    if rules.always and (
-        rules.literals is None or any(lit in lowered for lit in rules.literals)
-    ):
-        allowed |= rules.always
+    for number, lits in rules.always:
+        if lits is None or any(lit in lowered for lit in lits):
+            allowed.add(number)
     return allowed
 
 

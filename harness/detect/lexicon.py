@@ -25,8 +25,8 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 
 from harness.detect.finding import TEXT_CATEGORIES
-from harness.detect.matcher import Matcher
-from harness.detect.prefilter import Condition, condition
+from harness.detect.matcher import Matcher, top_level_alternatives
+from harness.detect.prefilter import Condition, Share, condition
 from harness.errors import InputError
 from harness.suite.axis import Provenance, StrictModel
 from harness.suite.yaml_file import read_yaml_mapping, validation_to_input_error
@@ -273,13 +273,14 @@ def _gate(regex: str, terms: dict[str, list[str]], file: str, field: str) -> Mat
     return compile_fragments(["{" + name + "}"], terms, file, field)
 
 
-def condition_of(matcher: Matcher) -> Condition:
+def condition_of(matcher: Matcher, share: Share | None = None) -> Condition:
     """The prefilter condition of a compiled pattern, its leading boundary put back around
     every branch (the Matcher checks it for all of them)."""
     body = matcher.regex.pattern
     if matcher.boundary is None:
-        return condition(body)
-    return condition(matcher.pattern[: -len(body)] + "(?:" + body + ")")
+        return condition(body, share)
+    prefix = matcher.pattern[: -len(body)]
+    return condition("|".join(prefix + b for b in top_level_alternatives(body)), share)
 
 
 def _compile_category(file: str, lex: CategoryLexicon) -> CompiledLexicon:

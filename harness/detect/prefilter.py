@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["Condition", "Requirement", "TriggerIndex", "condition", "literals", "words"]
+__all__ = ["Condition", "Requirement", "Share", "TriggerIndex", "condition", "literals", "words"]
 
 _PARSER: Any = importlib.import_module("re._parser")  # sre_parse, without its deprecation
 _LITERAL: Any = _PARSER.parse("a")[0][0]
@@ -26,6 +26,7 @@ _MAX_WORDS = 600  # more alternatives than this and a place sets no requirement
 
 Requirement = frozenset[tuple[str, bool]]
 Condition = tuple[tuple[Requirement, ...], ...]  # any alternative whose requirements all hold
+Share = Callable[[str, bool], float]  # (text, whole) -> share of answers with such a word
 
 
 def words(text: str) -> list[str]:
@@ -183,16 +184,40 @@ def _is_word_class(seq: list[tuple[Any, Any]]) -> bool:
     )
 
 
-def _requirements(seq: list[tuple[Any, Any]]) -> tuple[Requirement, ...]:
-    """A requirement for each place in the sequence where a known word must start."""
+def _requirements(
+    seq: list[tuple[Any, Any]], share: Share | None = None, start_ok: bool = False
+) -> tuple[Requirement, ...]:
+    """A requirement for each place in the sequence where a known word must start, and for
+    each branching, the union of one requirement per branch: each branch's rarest by `share`
+    ("a waste of time|unnecessary|overkill" needs "waste", "unnecessary" or "overkill", where
+    the words it opens with, "a" among them, are met by nearly every answer)."""
     found: list[Requirement] = []
-    start_ok = False
     for i, item in enumerate(seq):
         first = _first(seq[i:], start_ok, "")
         if first is not None and first not in found:
             found.append(first)
+        branches = _branches(item)
+        if share is not None and branches is not None:
+            union = _union(_rarest(_requirements(b, share, start_ok), share) for b in branches)
+            if union is not None and union not in found:
+                found.append(union)
         start_ok = _after([item], start_ok)
     return tuple(found)
+
+
+def _branches(item: tuple[Any, Any]) -> list[list[tuple[Any, Any]]] | None:
+    """The branches of a branching item (bare, or alone in a group); None for other items."""
+    op, av = item
+    if str(op) == "SUBPATTERN":
+        inner = list(av[3])
+        return _branches(inner[0]) if len(inner) == 1 else None
+    if str(op) == "BRANCH" and not all(_plain(list(b)) for b in av[1]):
+        return [list(b) for b in av[1]]
+    return None
+
+
+def _rarest(reqs: tuple[Requirement, ...], share: Share) -> Requirement | None:
+    return min(reqs, key=lambda req: _commonness(req, share), default=None)
 
 
 def _after(seq: list[tuple[Any, Any]], start_ok: bool) -> bool:
@@ -252,11 +277,13 @@ def _expand(seq: list[tuple[Any, Any]]) -> list[list[tuple[Any, Any]]]:
     return out
 
 
-def condition(pattern: str) -> Condition:
-    """The words `pattern` cannot match without; () when it may match anywhere."""
+def condition(pattern: str, share: Share | None = None) -> Condition:
+    """The words `pattern` cannot match without; () when it may match anywhere. With `share`
+    (how common a word is), branchings also yield the union of their branches' rarest
+    requirements."""
     out = []
     for alternative in _expand(list(_PARSER.parse(pattern))):
-        reqs = _requirements(alternative)
+        reqs = _requirements(alternative, share)
         if not reqs:
             return ()
         if reqs not in out:
@@ -265,8 +292,6 @@ def condition(pattern: str) -> Condition:
 
 
 _CACHE_LIMIT = 500_000  # words remembered; past this, words are judged afresh each time
-
-Share = Callable[[str, bool], float]  # (text, whole) -> share of answers with such a word
 
 
 def _length_share(text: str, whole: bool) -> float:
@@ -377,18 +402,45 @@ def _best(sets: list[frozenset[str]]) -> frozenset[str] | None:
     return max(sets, key=lambda s: min(map(len, s)), default=None)
 
 
+_MAX_EXACT = 32  # more strings than this and a piece is not spelled out
+
+
+def _exact(seq: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """The strings a sequence of fixed characters and small branchings matches ("1\\.(?:16|21)"
+    -> {"1.16", "1.21"}); None when it is more than that."""
+    out = frozenset({""})
+    for op, av in seq:
+        name = str(op)
+        if name == "LITERAL" and chr(av) not in _BREAKS:
+            part: frozenset[str] | None = frozenset({chr(av)})
+        elif name == "SUBPATTERN":
+            part = _exact(list(av[3]))
+        elif name == "BRANCH":
+            parts = [_exact(list(b)) for b in av[1]]
+            part = None if any(p is None for p in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
+        else:
+            return None
+        if part is None or len(out) * len(part) > _MAX_EXACT:
+            return None
+        out = frozenset(a + b for a in out for b in part)
+    return out
+
+
 def _literal_sets(seq: list[tuple[Any, Any]]) -> frozenset[str] | None:
     """A set of strings one of which every match of `seq` holds, the longest such found."""
     found: list[frozenset[str]] = []
-    run = ""
+    run: frozenset[str] = frozenset({""})
     for op, av in [*seq, (None, None)]:
-        name = str(op)
-        if name == "LITERAL" and chr(av) not in _BREAKS:
-            run += chr(av)
+        piece = _exact([(op, av)]) if op is not None else None
+        if piece is not None and len(run) * len(piece) <= _MAX_EXACT:
+            run = frozenset(a + b for a in run for b in piece)
             continue
-        if run:
-            found.append(frozenset({run}))
-            run = ""
+        if run != frozenset({""}):
+            found.append(run)
+        run = piece if piece is not None else frozenset({""})
+        if piece is not None:
+            continue
+        name = str(op)
         inner: frozenset[str] | None = None
         if name == "SUBPATTERN":
             inner = _literal_sets(list(av[3]))
@@ -400,7 +452,7 @@ def _literal_sets(seq: list[tuple[Any, Any]]) -> frozenset[str] | None:
             inner = _literal_sets(list(av[2]))
         if inner:
             found.append(inner)
-    return _best(found)
+    return _best([f for f in found if "" not in f])
 
 
 def literals(pattern: str) -> frozenset[str] | None:
