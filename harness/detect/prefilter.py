@@ -335,6 +335,7 @@ class TriggerIndex:
                     self._starts.setdefault(len(text), {}).setdefault(text, set()).add(number)
         self._anchors = frozenset(self._anchored)
         self._met: dict[str, frozenset[int]] = {}  # tokens that meet some requirement
+        self._met_tokens: set[str] = set()  # its keys, as a set for fast set operations
         self._plain: set[str] = set()  # tokens that meet none
         self._hot: set[str] = set()  # tokens that meet an anchor
 
@@ -350,49 +351,44 @@ class TriggerIndex:
                 met.update(starts.get(word[:length], ()))
         return met
 
-    def _learn(self, token: str) -> None:
+    def _learn(self, token: str) -> frozenset[int]:
         met: set[int] = set()
         for word in words(token):
             met |= self._word_meets(word)
-        if met:
-            if len(self._met) < _CACHE_LIMIT:
-                self._met[token] = frozenset(met)
-                if not self._anchors.isdisjoint(met):
-                    self._hot.add(token)
-        elif len(self._plain) < _CACHE_LIMIT:
-            self._plain.add(token)
-
-    def _met_of(self, token: str) -> frozenset[int]:
-        found = self._met.get(token)
-        if found is not None:
-            return found
-        met: set[int] = set()
-        for word in words(token):
-            met |= self._word_meets(word)
-        return frozenset(met)
+        found = frozenset(met)
+        if not found:
+            if len(self._plain) < _CACHE_LIMIT:
+                self._plain.add(token)
+        elif len(self._met) < _CACHE_LIMIT:
+            self._met[token] = found
+            self._met_tokens.add(token)
+            if not self._anchors.isdisjoint(found):
+                self._hot.add(token)
+        return found
 
     def rules(self, tokens: set[str]) -> set[int]:
         """The rules with requirements that an answer may match, from its set of tokens: the
         lowered text split at whitespace (or its words; a token's words are its runs of a-z).
         The rules with no requirement (`always`) are left to the caller."""
+        # set operations only: a dict's keys view on the right of "-" is walked in full
         rest = tokens - self._plain
-        if not rest:
-            return set()
-        unknown = rest - self._met.keys()
-        for token in unknown:
-            self._learn(token)
-        hot = rest & self._hot
-        if not hot and not (unknown - self._plain - self._met.keys()):
+        unknown = rest - self._met_tokens
+        learned = {token: self._learn(token) for token in unknown}
+        if self._hot.isdisjoint(rest) and not any(
+            token not in self._met_tokens and not self._anchors.isdisjoint(met)
+            for token, met in learned.items()
+        ):
             return set()
         met: set[int] = set()
-        for token in rest - self._plain:
-            met |= self._met_of(token)
-        found: set[int] = set()
-        for anchor in self._anchors & met:
+        for token in rest:
+            found = self._met.get(token)
+            met.update(found if found is not None else learned.get(token, ()))
+        found_rules: set[int] = set()
+        for anchor in self._anchors.intersection(met):
             for rule, needed in self._anchored[anchor]:
-                if rule not in found and needed <= met:
-                    found.add(rule)
-        return found
+                if rule not in found_rules and needed <= met:
+                    found_rules.add(rule)
+        return found_rules
 
 
 _BREAKS = frozenset("'\"- ")  # characters normalize() may change: never part of a literal

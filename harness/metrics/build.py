@@ -26,6 +26,7 @@ from harness.metrics.scorecard import (
 )
 from harness.metrics.verdicts import finalize, judge
 from harness.suite import DECISION_VALUES, TRIAGE_ORDER, UNKNOWN, LoadedSuite, ModelConfig
+from harness.suite.fingerprint import suite_fingerprint
 from harness.suite.model import Thresholds
 
 __all__ = ["build_scorecard"]
@@ -361,6 +362,7 @@ def build_scorecard(
             samples=samples,
             n_cases=n_cases,
             thresholds=th.model_dump(),
+        inputs=suite_fingerprint(loaded),
             models=cards,
             notes=notes,
         )

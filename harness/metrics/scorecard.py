@@ -205,5 +205,9 @@ class Scorecard(_Model):
     samples: int
     n_cases: int
     thresholds: dict[str, float]
+    inputs: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="sha256 of the suite file, each axis file and every template used",
+    )
     models: list[ModelCard]
     notes: list[str] = Field(default_factory=list)

@@ -33,3 +33,15 @@ def test_a_scorecard_validates_and_a_broken_one_does_not(tmp_path: Path) -> None
         assert "maybe" in exc.message
     else:
         raise AssertionError("an unknown verdict passed the schema")
+
+
+def test_the_scorecard_fingerprints_its_inputs(tmp_path: Path) -> None:
+    folder = tmp_path / "suite"
+    suite = ValiditySuite.load(write_suite(folder, n_vignettes=5, samples=2))
+    before = scorecard(suite, "sim:c?seed=1", 1).inputs
+    assert set(before) == {"suite", "axes", "templates"}
+    assert list(before["templates"]) == ["vignette.j2"] and list(before["axes"]) == ["race"]
+    template = folder / "prompts" / "vignette.j2"
+    template.write_text(template.read_text() + " Answer briefly.")
+    after = scorecard(ValiditySuite.load(folder / "validity.yaml"), "sim:c?seed=1", 1).inputs
+    assert after["templates"] != before["templates"] and after["suite"] == before["suite"]
