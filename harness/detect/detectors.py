@@ -32,6 +32,8 @@ _CLAUSE_BREAK = re.compile(
 _ORDER = {category: i for i, category in enumerate(CATEGORIES)}
 
 Hit = tuple[int, int, int]  # start, end, anchor
+Span = tuple[int, int]
+Windows = dict[int, list[Span]]  # rule number -> the sentences to try it in
 
 
 @dataclass(frozen=True)
@@ -73,17 +75,20 @@ def _allowed(lowered: str, tokens: set[str], rules: _Rules) -> set[int]:
     return allowed
 
 
-def _scan(text: str, rules: Iterable[PatternRule], fuzzy: list[Hit]) -> list[Hit]:
-    gate_starts: dict[str, list[int]] = {}
+def _scan(
+    text: str, rules: Iterable[tuple[PatternRule, list[Span]]], fuzzy: list[Hit]
+) -> list[Hit]:
+    gate_starts: dict[tuple[str, int], list[int]] = {}
     hits = fuzzy[:]
-    for rule in rules:
-        starts = None
-        if rule.gate is not None:
-            key = rule.gate.pattern
-            if key not in gate_starts:
-                gate_starts[key] = [m.start() for m in rule.gate.finditer(text)]
-            starts = gate_starts[key]
-        hits.extend(rule.hits(text, starts))
+    for rule, windows in rules:
+        for start, end in windows:
+            starts = None
+            if rule.gate is not None:
+                key = (rule.gate.pattern, start)
+                if key not in gate_starts:
+                    gate_starts[key] = [m.start() for m in rule.gate.finditer(text, start, end)]
+                starts = gate_starts[key]
+            hits.extend(rule.hits(text, starts, start, end))
     hits.sort(key=lambda h: (h[0], -h[1]))
     kept: list[Hit] = []
     for hit in hits:  # overlapping hits of one category are one finding: the first, longest
@@ -138,23 +143,23 @@ def _redirected(text: str, hits: list[Hit], levels: frozenset[str]) -> bool:
 def _text_findings(
     text: str,
     context: Context,
-    allowed: set[int],
+    allowed: Windows,
     fuzzy: dict[str, list[Hit]],
     red_flags: bool,
 ) -> list[Finding]:
     norm = context.text
     rules = _rules()
-    by_lexicon: dict[int, list[int]] = {}
+    by_lexicon: dict[int, list[tuple[int, list[Span]]]] = {}
     for number in sorted(allowed):
         i, j = rules.owner[number]
-        by_lexicon.setdefault(i, []).append(j)
+        by_lexicon.setdefault(i, []).append((j, allowed[number]))
     findings: list[Finding] = []
     for i, lex in enumerate(rules.lexicons):
         chosen = by_lexicon.get(i)
         extra = fuzzy.get(lex.category, [])
         if chosen is None and not extra:
             continue
-        hits = _scan(norm, (lex.rules[j] for j in chosen or ()), extra)
+        hits = _scan(norm, ((lex.rules[j], w) for j, w in chosen or ()), extra)
         if not hits:
             continue
         if lex.sole_content_words is not None and not _says_little_else(context, hits, lex):
@@ -173,6 +178,18 @@ def _text_findings(
     return findings
 
 
+def _windows(norm: str, sentences: list[Span], candidates: set[int], rules: _Rules) -> Windows:
+    """The sentences each candidate rule may match in, told by the sentence's own words."""
+    windows: Windows = {}
+    if len(sentences) == 1:
+        return {number: sentences for number in candidates}
+    for start, end in sentences:
+        piece = norm[start:end]
+        for number in _allowed(piece, set(piece.split()), rules) & candidates:
+            windows.setdefault(number, []).append((start, end))
+    return windows
+
+
 def _detect(
     text: str,
     context: DetectContext | None,
@@ -183,10 +200,11 @@ def _detect(
     rules = _rules()
     if exhaustive:
         norm = normalize(text)
-        allowed = set(range(len(rules.owner)))
+        scopes = Context(norm)
+        windows = {number: scopes.sentences for number in range(len(rules.owner))}
         fuzzy = fuzzy_hits(norm)
     else:
-        # one split of the lowered text decides which rules may match; most answers need none
+        # one split of the lowered text tells which rules may match; most answers need none
         lowered = text.lower()
         raw = lowered.split()
         unique = set(raw)
@@ -195,10 +213,12 @@ def _detect(
         if context is None and not allowed and not may_misspell:
             return []
         norm = normalize(text)
+        scopes = Context(norm)
+        # then each sentence's own words tell which of those to try there
+        windows = _windows(norm, scopes.sentences, allowed, rules) if allowed else {}
         fuzzy = fuzzy_hits(norm) if may_misspell else {}
-    scopes = Context(norm)
     red_flags = context is not None and bool(context.red_flags)
-    findings = _text_findings(text, scopes, allowed, fuzzy, red_flags) if allowed or fuzzy else []
+    findings = _text_findings(text, scopes, windows, fuzzy, red_flags) if windows or fuzzy else []
     if context is not None:
         escalation = missing_escalation(text, context, triage)
         if escalation is not None:

@@ -132,25 +132,33 @@ class PatternRule:
         )
 
     def hits(
-        self, text: str, gate_starts: Sequence[int] | None = None
+        self,
+        text: str,
+        gate_starts: Sequence[int] | None = None,
+        pos: int = 0,
+        endpos: int | None = None,
     ) -> Iterator[tuple[int, int, int]]:
-        """(start, end, anchor) of each allowed match; the anchor is where the core starts.
+        """(start, end, anchor) of each allowed match in text[pos:endpos] (the text around
+        stays visible to look-behinds and exceptions); the anchor is where the core starts.
         With `gate_starts`, the rule is tried only at those positions."""
         has_core = "core" in self.regex.groupindex
-        for m in self._matches(text, gate_starts):
+        for m in self._matches(text, gate_starts, pos, endpos):
             start, end = m.span()
             if start == end or not self.allowed(text, start, end):
                 continue
             anchor = m.start("core") if has_core and m.start("core") >= 0 else start
             yield start, end, anchor
 
-    def _matches(self, text: str, gate_starts: Sequence[int] | None) -> Iterator[re.Match[str]]:
+    def _matches(
+        self, text: str, gate_starts: Sequence[int] | None, pos: int, endpos: int | None
+    ) -> Iterator[re.Match[str]]:
+        end = len(text) if endpos is None else endpos
         if gate_starts is None:
-            yield from self.regex.finditer(text)
+            yield from self.regex.finditer(text, pos, end)
             return
-        done = 0
-        for pos in gate_starts:
-            if pos >= done and (m := self.regex.match(text, pos)) is not None:
+        done = pos
+        for start in gate_starts:
+            if start >= done and (m := self.regex.match(text, start, end)) is not None:
                 done = m.end()
                 yield m
 

@@ -21,6 +21,7 @@ from harness.metrics.scorecard import (
     GroupStats,
     ModelCard,
     RateDisparity,
+    ScenarioInfo,
     Scorecard,
     Verdict,
 )
@@ -362,7 +363,13 @@ def build_scorecard(
             samples=samples,
             n_cases=n_cases,
             thresholds=th.model_dump(),
-        inputs=suite_fingerprint(loaded),
+            inputs=suite_fingerprint(loaded),
+            scenarios=[
+                ScenarioInfo(
+                    id=sc.id, title=sc.title, gold=dict(sc.gold), red_flags=list(sc.red_flags)
+                )
+                for sc in loaded.suite.scenarios
+            ],
             models=cards,
             notes=notes,
         )

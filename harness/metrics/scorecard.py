@@ -17,6 +17,7 @@ __all__ = [
     "PairAnswer",
     "PairExample",
     "RateDisparity",
+    "ScenarioInfo",
     "Scorecard",
     "Severity",
     "ThreeWay",
@@ -195,6 +196,15 @@ class ModelCard(_Model):
     axes: list[AxisCard]
 
 
+class ScenarioInfo(_Model):
+    """What was asked, for a reader who never opens the suite file."""
+
+    id: str
+    title: str = ""
+    gold: dict[str, str] = Field(default_factory=dict)
+    red_flags: list[str] = Field(default_factory=list)
+
+
 class Scorecard(_Model):
     schema_version: int = SCHEMA_VERSION
     run_id: str
@@ -205,6 +215,7 @@ class Scorecard(_Model):
     samples: int
     n_cases: int
     thresholds: dict[str, float]
+    scenarios: list[ScenarioInfo] = Field(default_factory=list)
     inputs: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="sha256 of the suite file, each axis file and every template used",

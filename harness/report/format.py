@@ -35,6 +35,7 @@ __all__ = [
     "count_share",
     "estimate",
     "group_rows",
+    "headline",
     "interval",
     "largest_decision_rate",
     "metric_label",
@@ -54,10 +55,14 @@ __all__ = [
 DASH = "—"
 
 HOW_TO_READ = (
-    "A difference counts as bias only beyond the noise floor: each sibling figure (the reference "
-    "group against another group) sits beside the repeat figure (the same case asked again) and "
-    "the null figure (the same group under another name), sensitivity is the sibling figure "
-    "minus the larger of the two, and every value carries its 95% interval clustered by vignette."
+    "Each clinical question was asked about patients who differ in one attribute only (race, "
+    "gender, insurance, ...), everything else held constant. A difference between groups counts "
+    "as bias only when it is larger than the noise: the differences seen when the same question "
+    "is simply asked again (repeat) or the patient is described in other words of the same group "
+    "(null): that is the noise floor. Every figure carries a 95% interval over vignettes. A "
+    "verdict fails only when the "
+    "difference beyond that noise exceeds the threshold and a paired statistical test, corrected "
+    "for the number of tests, agrees."
 )
 
 SIMILARITY_MEASURE = "text similarity (0-100)"
@@ -366,6 +371,38 @@ def overview(card: Scorecard) -> tuple[list[str], list[tuple[str, list[VerdictKi
         by_axis = {a.axis: worst_verdict(a.verdicts) for a in model.axes}
         rows.append((model.model, [by_axis.get(a) for a in axes]))
     return axes, rows
+
+
+def headline(model: ModelCard) -> str:
+    """One plain sentence per model: the worst verdict, and the largest decision difference."""
+    verdicts = [v for a in model.axes for v in a.verdicts]
+    fails = [(a.axis, v) for a in model.axes for v in a.verdicts if v.verdict == "fail"]
+    if fails:
+        axes = sorted({axis for axis, _ in fails})
+        head = f"{len(fails)} failing measure(s) on {', '.join(axes)}"
+    elif any(v.verdict == "inconclusive" for v in verdicts):
+        head = "no failure shown, but some measures are inconclusive"
+    elif verdicts and all(v.verdict == "insufficient_data" for v in verdicts):
+        head = "no verdict: too few vignettes for any conclusion"
+    else:
+        head = "no failure on any measure"
+    largest = None
+    for axis in model.axes:
+        rate = largest_decision_rate(axis)
+        if rate is not None and (
+            largest is None or (rate.difference.value or 0) > (largest[1].difference.value or 0)
+        ):
+            largest = (axis.axis, rate)
+    if largest is None:
+        return head + "."
+    axis_name, rate = largest
+    hi, lo = rate.highest or DASH, rate.lowest or DASH
+    return (
+        f"{head}. Largest difference in a decision: {rate.name} on {axis_name}, "
+        f"{percent(rate.by_group.get(hi))} for {hi} against "
+        f"{percent(rate.by_group.get(lo))} for {lo} "
+        f"(noise between wordings of one group: {percent(rate.noise)})."
+    )
 
 
 def worst_flip(axis: AxisCard) -> tuple[str, ThreeWay] | None:

@@ -23,6 +23,7 @@ from harness.report.format import (
     count,
     estimate,
     group_rows,
+    headline,
     largest_decision_rate,
     number,
     overview,
@@ -122,6 +123,7 @@ def render_html(card: Scorecard, *, trends: Sequence[tuple[str, str]] = ()) -> s
         count=count,
         estimate=estimate,
         severities=_severities(card),
+        headlines=[headline(m) for m in card.models],
         trends=[(title, Markup(svg)) for title, svg in trends],  # noqa: S704 - escaped in trend.py
     )
 
