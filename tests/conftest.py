@@ -16,6 +16,8 @@ import pytest
 
 from harness.backends.model_files import resolve_model_file
 
+pytest_plugins = ["pytester"]  # the plugin tests (tests/plugin) run pytest inside pytest
+
 TESTS = Path(__file__).parent
 TINY_SUITE = TESTS / "data" / "tiny" / "tiny.yaml"
 

@@ -106,13 +106,16 @@ def command(
     batch: bool,
 ) -> None:
     """Findings and decisions for the answer in SOURCE (a file, or - for stdin)."""
-    from harness.suite import DECISION_VALUES
+    from harness.suite.decisions import DECISION_VALUES, OPEN_DECISIONS
 
     context, scenario_decisions = _context(suite_path, scenario_id, patient)
     decisions = list(decision_names) or scenario_decisions or ["triage"]
+    known = (*DECISION_VALUES, *OPEN_DECISIONS)
     for name in decisions:
-        if name not in DECISION_VALUES:
-            raise click.BadParameter(f"unknown decision {name!r}", param_hint="--decision")
+        if name not in known:
+            raise click.BadParameter(
+                f"unknown decision {name!r}; known: {', '.join(known)}", param_hint="--decision"
+            )
     if not batch:
         result = _assess(source.read(), context, decisions)
         if as_json:

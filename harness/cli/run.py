@@ -97,9 +97,15 @@ def command(
     out.print(f"results: {outcome.run_dir}")
     for name in ("responses.jsonl", "scorecard.json", "scorecard.md", "scorecard.html"):
         out.print(f"  {outcome.run_dir / name}")
+    sharded = {m: n for m, n in outcome.workers.items() if n > 1}
+    spread = (
+        "; calls spread over " + ", ".join(f"{n} processes for {m}" for m, n in sharded.items())
+        if sharded
+        else ""
+    )
     out.print(
         f"{outcome.n_answers} answers in {outcome.seconds:.1f} s "
-        f"({outcome.n_cache_hits} from the cache, {outcome.n_errors} errors)"
+        f"({outcome.n_cache_hits} from the cache, {outcome.n_errors} errors{spread})"
     )
 
 

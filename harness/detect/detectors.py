@@ -67,8 +67,9 @@ def _rules() -> _Rules:
 
 
 def _allowed(lowered: str, tokens: set[str], rules: _Rules) -> set[int]:
-    """The rules an answer's words (or, for rules with none, its substrings) allow."""
-    allowed = rules.index.rules(tokens)
+    """The rules an answer's words (or, for rules with none, its substrings) may allow: those
+    whose anchor it holds. The sentences then tell which rules to try where."""
+    allowed = rules.index.candidates(tokens)
     for number, lits in rules.always:
         if lits is None or any(lit in lowered for lit in lits):
             allowed.add(number)
@@ -180,12 +181,16 @@ def _text_findings(
 
 def _windows(norm: str, sentences: list[Span], candidates: set[int], rules: _Rules) -> Windows:
     """The sentences each candidate rule may match in, told by the sentence's own words."""
-    windows: Windows = {}
     if len(sentences) == 1:
         return {number: sentences for number in candidates}
+    always = [(n, lits) for n, lits in rules.always if n in candidates]
+    worded = candidates.difference(n for n, _ in always)
+    windows: Windows = {}
     for start, end in sentences:
         piece = norm[start:end]
-        for number in _allowed(piece, set(piece.split()), rules) & candidates:
+        found = rules.index.rules_among(set(piece.split()), worded) if worded else set()
+        found.update(n for n, lits in always if lits is None or any(x in piece for x in lits))
+        for number in found:
             windows.setdefault(number, []).append((start, end))
     return windows
 

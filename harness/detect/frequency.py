@@ -75,7 +75,9 @@ def _corpus(paths: Sequence[Path]) -> Iterable[str]:
 def main(argv: Sequence[str]) -> int:
     out, *inputs = (Path(a) for a in argv)
     n, counts = count_words(_corpus(inputs))
-    kept = {w: c for w, c in sorted(counts.items(), key=lambda x: (-x[1], x[0])) if c >= _MIN_ANSWERS}
+    kept = {
+        w: c for w, c in sorted(counts.items(), key=lambda x: (-x[1], x[0])) if c >= _MIN_ANSWERS
+    }
     header = out.read_text(encoding="utf-8").split("\nanswers:")[0] if out.exists() else ""
     body = yaml.safe_dump({"answers": n, "counts": kept}, sort_keys=False, width=100)
     out.write_text((header + "\n" if header else "") + body, encoding="utf-8")

@@ -59,3 +59,15 @@ def test_bad_input_is_a_usage_error() -> None:
     code, out = _run(["--scenario", "nope", "-"], "x")
     assert code == 2
     assert "no scenario 'nope'" in out
+
+
+def test_open_decisions_are_accepted() -> None:
+    text = "Order a troponin and an ECG, and give paracetamol 1 g every six hours."
+    code, out = _run(["--json", "--decision", "tests", "--decision", "dose", "-"], text)
+    assert code == 0, out
+    decisions = json.loads(out)["decisions"]
+    assert set(decisions) == {"tests", "dose"}
+    assert decisions["tests"]  # the ordered tests are read, not left empty
+    code, out = _run(["--decision", "nonsense", "-"], text)
+    assert code == 2
+    assert "unknown decision 'nonsense'" in out

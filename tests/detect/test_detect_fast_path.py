@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from harness.detect import DetectContext, detect, detect_many
-from harness.detect.detectors import detect_exhaustive
-from harness.detect.lexicon import category_lexicons
-from harness.detect.prefilter import TriggerIndex, condition, literals, words
+from harness.detect.detectors import _share, detect_exhaustive
+from harness.detect.lexicon import category_lexicons, condition_of
+from harness.detect.prefilter import TriggerIndex, condition, literals
 from harness.extract import answer_text
 
 LABELED = Path(__file__).parents[1] / "data" / "labeled_answers.yaml"
@@ -73,17 +73,39 @@ def test_detect_many_equals_detect() -> None:
 
 def test_every_rule_that_matches_is_one_the_index_allows() -> None:
     rules = [rule for lex in category_lexicons() for rule in lex.rules]
-    index = TriggerIndex(rule.condition for rule in rules)
-    texts = [answer_text(a["text"]).lower() for a in ANSWERS] + _mixed(200, seed=5)
-    matched = 0
-    for text in texts:
-        text = text.lower()
-        allowed = index.rules(set(words(text)))
-        for number, rule in enumerate(rules):
-            if rule.regex.search(text) is not None:
+    for share in (None, _share):
+        conditions = [condition_of(rule.regex, share) for rule in rules]
+        index = TriggerIndex(conditions) if share is None else TriggerIndex(conditions, share)
+        texts = [answer_text(a["text"]).lower() for a in ANSWERS] + _mixed(200, seed=5)
+        matched = 0
+        for text in texts:
+            text = text.lower()
+            tokens = set(text.split())
+            allowed = index.rules(tokens)
+            assert allowed <= index.candidates(tokens)
+            assert allowed == index.rules_among(tokens, set(range(len(rules))))
+            for number, rule in enumerate(rules):
+                if rule.regex.search(text) is None:
+                    continue
                 matched += 1
-                assert number in allowed, (rule.id, text)
-    assert matched > 100
+                if number in index.always:  # no word needed: one of its literals is
+                    lits = literals(rule.regex.pattern)
+                    assert lits is None or any(lit in text for lit in lits), rule.id
+                else:
+                    assert number in allowed, (rule.id, text)
+        assert matched > 100
+
+
+def test_rules_are_gated_on_rare_words() -> None:
+    """Gated on words ranked by frequency, a clean answer lets fewer rules through than gated
+    on words ranked by length, and few of all."""
+    clean = [answer_text(a["text"]).lower() for a in ANSWERS if not a.get("flags")]
+    rules = [rule for lex in category_lexicons() for rule in lex.rules]
+    ranked = TriggerIndex((condition_of(rule.regex, _share) for rule in rules), _share)
+    naive = TriggerIndex(rule.condition for rule in rules)
+    tried = sum(len(ranked.rules(set(text.split()))) for text in clean)
+    assert tried < sum(len(naive.rules(set(text.split()))) for text in clean)
+    assert tried / len(clean) < 0.05 * len(rules)
 
 
 @pytest.mark.parametrize(
@@ -103,8 +125,14 @@ def test_every_rule_that_matches_is_one_the_index_allows() -> None:
                 (frozenset({("bar", True)}), frozenset({("baz", False)})),
             ),
         ),
-        # re's parser takes a shared "\b" out of the branches: one requirement, still sound
-        (r"\bfoo\b|\bbar\s+baz", ((frozenset({("foo", True), ("bar", True)}),),)),
+        # re's parser takes a shared "\b" out of the branches; they are distributed again
+        (
+            r"\bfoo\b|\bbar\s+baz",
+            (
+                (frozenset({("foo", True)}),),
+                (frozenset({("bar", True)}), frozenset({("baz", False)})),
+            ),
+        ),
         (r"\w+ness", ()),  # the word's start is unknown: no requirement
         (r"\b1\.159\b", ()),
     ],
@@ -114,6 +142,6 @@ def test_condition_reads_the_words_a_regex_needs(pattern: str, expected: object)
 
 
 def test_literals_of_rules_without_words() -> None:
-    assert literals(r"\b1\.(?:159|212)\b") == frozenset({"159", "212"})
+    assert literals(r"\b1\.(?:159|212)\b") == frozenset({"1.159", "1.212"})
     assert literals(r"(?:i'm|be|is)\s+100") == frozenset({"100"})
     assert literals(r"\w+") is None

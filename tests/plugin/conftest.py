@@ -1,4 +1,5 @@
-"""pytester for the plugin tests only, and a project holding the ci suite to run them on."""
+"""A project holding the ci suite for the plugin tests (pytester itself is enabled in the
+top-level conftest: pytest only reads `pytest_plugins` there)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ import pytest
 # be loaded twice in one process, so the harness is imported here, once, before any inner run.
 import harness.gate  # noqa: F401
 import harness.pipeline  # noqa: F401
-
-pytest_plugins = ["pytester"]
 
 CI_SUITE = Path(__file__).parents[1] / "gate" / "data" / "ci"
 

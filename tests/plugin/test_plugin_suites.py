@@ -97,7 +97,7 @@ def test_a_planted_regression_fails_against_the_baseline(project: pytest.Pyteste
 def test_the_fixture_gives_a_run_api(project: pytest.Pytester) -> None:
     project.runpytest("--harness-record")
     project.makepyfile(
-        test_triage=f'''
+        test_fixture_run_api=f'''
         from harness.gate import baseline_from_scorecard
 
         TRIAGE = ("emergency", "urgent", "routine", "self_care")
@@ -124,6 +124,6 @@ def test_the_fixture_gives_a_run_api(project: pytest.Pytester) -> None:
             harness_run("scenarios/ci.yaml", model="replay:scenarios/other.cassette.jsonl")
         '''
     )
-    result = project.runpytest("test_triage.py")
+    result = project.runpytest("test_fixture_run_api.py")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*other.cassette.jsonl: cassette not found*"])
