@@ -1,9 +1,14 @@
 """The detectors: every category lexicon run over an answer, hits placed in their context.
 
-The hot path is built for bulk: an answer's words are looked up once (prefilter.TriggerIndex,
-fuzzy.FuzzyScreen), only the rules those words allow are tried, and negation scopes are worked
-out only around hits. Findings are those of trying every rule everywhere; a test holds the two
-to each other.
+A rule matches within one sentence (negation.sentence_spans): every path tries rules sentence
+by sentence, so a pattern never spans two sentences.
+
+The hot path is built for bulk. One split of the lowered answer is looked up token by token
+(prefilter.TriggerIndex, fuzzy.FuzzyScreen): each rule is gated on its anchor, its rarest
+required word by the frequency table (frequency.py), and an answer holding no anchor needs no
+rule. Otherwise each sentence's own words tell which rules to try in it, and negation scopes
+are worked out only around hits. Findings are those of trying every rule in every sentence; a
+test holds the two to each other.
 """
 
 from __future__ import annotations

@@ -13,8 +13,15 @@ from functools import cache, cached_property
 from typing import Final
 
 from harness.detect.finding import CATEGORIES
-from harness.detect.lexicon import ContextLexicon, compile_fragments, load_lexicon, require
+from harness.detect.lexicon import (
+    ContextLexicon,
+    compile_fragments,
+    condition_of,
+    load_lexicon,
+    require,
+)
 from harness.detect.matcher import Matcher
+from harness.detect.prefilter import TriggerIndex
 from harness.errors import InputError
 
 __all__ = ["Context", "ContextRules", "context_rules", "normalize", "sentence_spans"]
@@ -68,6 +75,15 @@ class ContextRules:
     terminator: Matcher
     pseudo: Matcher | None
     triggers: tuple[TriggerRule, ...]
+    # the words each trigger group (numbered as `triggers`, the pseudo-triggers last) needs:
+    # a sentence is searched only for the groups its words allow
+    index: TriggerIndex | None = None
+
+    def allowed(self, sentence: str) -> set[int]:
+        """The trigger groups (and the pseudo-triggers, numbered last) to seek in a sentence."""
+        if self.index is None:
+            return set(range(len(self.triggers) + 1))
+        return self.index.rules(set(sentence.split())) | self.index.always
 
 
 @cache
@@ -95,10 +111,13 @@ def context_rules() -> ContextRules:
                 group.kind, group.direction, group.window, frozenset(group.applies_to), regex
             )
         )
+    pseudo_matcher = compile_fragments(pseudo, {}, file, "triggers(pseudo)")
+    matchers = [t.regex for t in triggers] + ([pseudo_matcher] if pseudo_matcher else [])
     return ContextRules(
         terminator=terminator,
-        pseudo=compile_fragments(pseudo, {}, file, "triggers(pseudo)"),
+        pseudo=pseudo_matcher,
         triggers=tuple(triggers),
+        index=TriggerIndex(condition_of(m) for m in matchers),
     )
 
 
@@ -145,10 +164,14 @@ class Context:
     def _triggers_in(self, index: int) -> list[_Trigger]:
         if index not in self._sentence_triggers:
             start, end = self.sentences[index]
-            pseudo = self.rules.pseudo
+            rules = self.rules
+            allowed = rules.allowed(self.text[start:end])
+            pseudo = rules.pseudo if len(rules.triggers) in allowed else None
             masked = [m.span() for m in pseudo.finditer(self.text, start, end)] if pseudo else []
             found = []
-            for rule in self.rules.triggers:
+            for number, rule in enumerate(rules.triggers):
+                if number not in allowed:
+                    continue
                 for m in rule.regex.finditer(self.text, start, end):
                     s, e = m.span()
                     if rule.kind != "negation" or not any(ps < e and s < pe for ps, pe in masked):

@@ -409,12 +409,16 @@ class TriggerIndex:
     def rules_among(self, tokens: set[str], candidates: set[int]) -> set[int]:
         """Which of `candidates` the tokens allow (`rules`, for a few rules: a sentence's)."""
         rest = tokens - self._plain
-        if self._hot.isdisjoint(rest) and rest <= self._met_tokens:
+        for token in rest - self._met_tokens:
+            found = self._learn(token)
+            if found and token not in self._met_tokens:  # the cache is full
+                return self.rules(tokens) & candidates
+        hot = rest & self._hot
+        if not hot or all(self._hot_rules[token].isdisjoint(candidates) for token in hot):
             return set()
         met: set[int] = set()
-        for token in rest:
-            found = self._met.get(token)
-            met.update(found if found is not None else self._learn(token))
+        for token in rest & self._met_tokens:
+            met.update(self._met[token])
         found_rules: set[int] = set()
         for anchor in self._anchors.intersection(met):
             for rule, needed in self._anchored[anchor]:
