@@ -79,6 +79,19 @@ class ContextRules:
     # a sentence is searched only for the groups its words allow
     index: TriggerIndex | None = None
 
+    def extended(
+        self, pseudo: Matcher | None, triggers: tuple[TriggerRule, ...]
+    ) -> ContextRules:
+        """These rules with other pseudo-triggers and triggers (a caller's additions), the word
+        index rebuilt to match: an index of the old triggers would skip the new ones."""
+        matchers = [t.regex for t in triggers] + ([pseudo] if pseudo else [])
+        return ContextRules(
+            terminator=self.terminator,
+            pseudo=pseudo,
+            triggers=triggers,
+            index=TriggerIndex(condition_of(m) for m in matchers),
+        )
+
     def allowed(self, sentence: str) -> set[int]:
         """The trigger groups (and the pseudo-triggers, numbered last) to seek in a sentence."""
         if self.index is None:

@@ -7,7 +7,6 @@ triggers of `context.yaml` and the conditional cues of `triage.yaml`.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -192,7 +191,7 @@ def decision_scope() -> DecisionScope:
     triage_file, triage = load_lexicon("triage.yaml", TriageLexicon)
     conditional = [*triage.conditional, *scope.conditional]
     return DecisionScope(
-        context=dataclasses.replace(base, pseudo=pseudo, triggers=tuple(triggers)),
+        context=base.extended(pseudo, tuple(triggers)),
         conditional=require(
             compile_fragments(conditional, triage.terms, triage_file, "conditional"),
             triage_file,
