@@ -18,11 +18,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from harness.detect.condition_cache import flush
 from harness.detect.context import DetectContext
 from harness.detect.demographics import demographic_findings
 from harness.detect.escalation import missing_escalation
 from harness.detect.finding import CATEGORIES, Finding
-from harness.detect.frequency import frequency_table
+from harness.detect.frequency import frequency_key, frequency_table
 from harness.detect.fuzzy import fuzzy_hits, fuzzy_screen
 from harness.detect.lexicon import CompiledLexicon, PatternRule, category_lexicons, condition_of
 from harness.detect.negation import Context, normalize
@@ -62,7 +63,9 @@ def _rules() -> _Rules:
     owner = [(i, j) for i, lex in enumerate(lexicons) for j in range(len(lex.rules))]
     rules = [lexicons[i].rules[j] for i, j in owner]
     # conditions ranked by word frequency: each rule is gated on its rarest required words
-    conditions = [condition_of(rule.regex, _share) for rule in rules]
+    key = frequency_key()
+    conditions = [condition_of(rule.regex, _share, key) for rule in rules]
+    flush()
     index = TriggerIndex(conditions, _share)
     always = []
     for number in sorted(index.always):

@@ -10,6 +10,10 @@ Regenerate the table: python -m harness.detect.frequency OUT.yaml LABELED.yaml [
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import itertools
+import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -17,13 +21,13 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from harness.detect.lexicon import load_lexicon
 from harness.detect.prefilter import words
 from harness.suite.axis import Provenance, StrictModel
 
-__all__ = ["FrequencyTable", "count_words", "frequency_table"]
+__all__ = ["FrequencyTable", "count_words", "frequency_key", "frequency_table"]
 
 _MIN_ANSWERS = 2  # a word in fewer answers than this is left out of the table
 
@@ -41,15 +45,34 @@ class FrequencyTable(StrictModel):
             return count / self.answers
         return min(0.5, 10 ** (-(max(len(word), 1) - 1) / 2)) / 4
 
+    _sorted: tuple[list[str], list[int]] | None = PrivateAttr(default=None)
+
     def prefix_share(self, prefix: str) -> float:
-        """The share of answers holding a word that starts with `prefix` (at most 1)."""
-        total = sum(c for w, c in self.counts.items() if w.startswith(prefix)) / self.answers
+        """The share of answers holding a word that starts with `prefix` (at most 1): a range of
+        the sorted words and a difference of running sums, since the prefilter asks this tens
+        of thousands of times while it compiles."""
+        if self._sorted is None:
+            ordered = sorted(self.counts)
+            running = [0, *itertools.accumulate(self.counts[w] for w in ordered)]
+            self._sorted = (ordered, running)
+        ordered, running = self._sorted
+        lo = bisect.bisect_left(ordered, prefix)
+        hi = bisect.bisect_left(ordered, prefix + "\U0010ffff")
+        total = (running[hi] - running[lo]) / self.answers
         return min(1.0, max(total, self.share(prefix)))
 
 
 @cache
 def frequency_table() -> FrequencyTable:
     return load_lexicon("word_frequency.yaml", FrequencyTable)[1]
+
+
+@cache
+def frequency_key() -> str:
+    """A digest of the table: conditions ranked with it are cached under it."""
+    table = frequency_table()
+    data = json.dumps([table.answers, sorted(table.counts.items())]).encode()
+    return "freq-" + hashlib.sha256(data).hexdigest()[:16]
 
 
 def count_words(texts: Iterable[str]) -> tuple[int, Counter[str]]:

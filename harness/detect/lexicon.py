@@ -281,14 +281,22 @@ def _gate(regex: str, terms: dict[str, list[str]], file: str, field: str) -> Mat
     return compile_fragments(["{" + name + "}"], terms, file, field)
 
 
-def condition_of(matcher: Matcher, share: Share | None = None) -> Condition:
+def condition_of(
+    matcher: Matcher, share: Share | None = None, share_key: str = "length"
+) -> Condition:
     """The prefilter condition of a compiled pattern, its leading boundary put back around
-    every branch (the Matcher checks it for all of them)."""
+    every branch (the Matcher checks it for all of them). Kept on disk (condition_cache.py)
+    under the pattern and `share_key`, which must name the `share` function's data."""
+    from harness.detect.condition_cache import cached_condition
+
     body = matcher.regex.pattern
     if matcher.boundary is None:
-        return condition(body, share)
-    prefix = matcher.pattern[: -len(body)]
-    return condition("|".join(prefix + b for b in top_level_alternatives(body)), share)
+        pattern = body
+    else:
+        prefix = matcher.pattern[: -len(body)]
+        pattern = "|".join(prefix + b for b in top_level_alternatives(body))
+    key = f"{share_key if share is not None else 'none'}\x1f{pattern}"
+    return cached_condition(key, lambda: condition(pattern, share))
 
 
 def _compile_category(file: str, lex: CategoryLexicon) -> CompiledLexicon:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Final
 
+from harness.detect.condition_cache import flush
 from harness.detect.finding import CATEGORIES
 from harness.detect.lexicon import (
     ContextLexicon,
@@ -79,17 +80,14 @@ class ContextRules:
     # a sentence is searched only for the groups its words allow
     index: TriggerIndex | None = None
 
-    def extended(
-        self, pseudo: Matcher | None, triggers: tuple[TriggerRule, ...]
-    ) -> ContextRules:
+    def extended(self, pseudo: Matcher | None, triggers: tuple[TriggerRule, ...]) -> ContextRules:
         """These rules with other pseudo-triggers and triggers (a caller's additions), the word
         index rebuilt to match: an index of the old triggers would skip the new ones."""
         matchers = [t.regex for t in triggers] + ([pseudo] if pseudo else [])
+        index = TriggerIndex(condition_of(m) for m in matchers)
+        flush()
         return ContextRules(
-            terminator=self.terminator,
-            pseudo=pseudo,
-            triggers=triggers,
-            index=TriggerIndex(condition_of(m) for m in matchers),
+            terminator=self.terminator, pseudo=pseudo, triggers=triggers, index=index
         )
 
     def allowed(self, sentence: str) -> set[int]:
@@ -126,11 +124,10 @@ def context_rules() -> ContextRules:
         )
     pseudo_matcher = compile_fragments(pseudo, {}, file, "triggers(pseudo)")
     matchers = [t.regex for t in triggers] + ([pseudo_matcher] if pseudo_matcher else [])
+    index = TriggerIndex(condition_of(m) for m in matchers)
+    flush()
     return ContextRules(
-        terminator=terminator,
-        pseudo=pseudo_matcher,
-        triggers=tuple(triggers),
-        index=TriggerIndex(condition_of(m) for m in matchers),
+        terminator=terminator, pseudo=pseudo_matcher, triggers=tuple(triggers), index=index
     )
 
 
