@@ -4,6 +4,7 @@ loopback (python -m llama_cpp.server), started once per session."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -83,3 +84,48 @@ def llama_server(gguf_path: Path, tmp_path_factory: pytest.TempPathFactory) -> I
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+class Chromium:
+    """Debian's headless chromium on a local file: its DOM after rendering, or a screenshot."""
+
+    FLAGS = (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--hide-scrollbars",
+    )
+
+    def __init__(self, executable: str, profile: Path) -> None:
+        self.command = [executable, *self.FLAGS, f"--user-data-dir={profile}"]
+
+    def dom(self, page: Path) -> str:
+        done = subprocess.run(
+            [*self.command, "--dump-dom", page.resolve().as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            check=True,
+        )
+        return done.stdout
+
+    def screenshot(self, page: Path, png: Path, width: int, height: int) -> Path:
+        subprocess.run(
+            [*self.command, f"--screenshot={png}", f"--window-size={width},{height}"]
+            + [page.resolve().as_uri()],
+            capture_output=True,
+            timeout=90,
+            check=True,
+        )
+        return png
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Chromium:
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.fail("chromium is missing: apt-get install chromium")
+    return Chromium(executable, tmp_path_factory.mktemp("chromium-profile"))

@@ -4,11 +4,10 @@ rerun served from the SQLite store, and the HTML scorecard opened in headless Ch
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import Chromium
 
 from harness.cli import main
 from harness.metrics import SCHEMA_VERSION, Scorecard
@@ -16,15 +15,6 @@ from harness.report.format import estimate
 
 TINY = Path(__file__).parent / "data" / "tiny" / "tiny.yaml"
 OUTPUTS = ("responses.jsonl", "scorecard.json", "scorecard.md", "scorecard.html")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -68,25 +58,12 @@ def test_rerun_makes_no_call_and_gives_the_same_answers(first_run: Path) -> None
     assert first == second
 
 
-def test_scorecard_html_renders_in_chromium(first_run: Path, tmp_path: Path) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is missing: apt-get install chromium")
-    page = (first_run / "first" / "scorecard.html").resolve()
-    shot = tmp_path / "scorecard.png"
-    common = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(
-        [*common, "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=True,
-    ).stdout
-    subprocess.run(
-        [*common, f"--screenshot={shot}", "--window-size=1280,1800", page.as_uri()],
-        capture_output=True,
-        timeout=90,
-        check=True,
-    )
+def test_scorecard_html_renders_in_chromium(
+    first_run: Path, tmp_path: Path, chromium: Chromium
+) -> None:
+    page = first_run / "first" / "scorecard.html"
+    dom = chromium.dom(page)
+    shot = chromium.screenshot(page, tmp_path / "scorecard.png", 1280, 1800)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
     table = dom[dom.index('id="axis-table-0"') :]
     table = table[: table.index("</table>")]

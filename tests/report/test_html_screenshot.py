@@ -4,25 +4,13 @@ words of a counterfactual pair."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
+from conftest import Chromium
 from PIL import Image
 
 from harness.report import render_html
 from harness.validity import ValiditySuite, scorecard, write_suite
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--hide-scrollbars",
-]
 FAIL_RED = (0xB4, 0x23, 0x18)
 BAR_BLUE = (0x2F, 0x6F, 0xDB)
 MARK_YELLOW = (0xFF, 0xE0, 0x8A)
@@ -35,29 +23,14 @@ def _count(image: Image.Image, colour: tuple[int, int, int], box: tuple[int, int
 
 
 @pytest.fixture(scope="module")
-def shot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Image.Image, str]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is missing: apt-get install chromium")
+def shot(tmp_path_factory: pytest.TempPathFactory, chromium: Chromium) -> tuple[Image.Image, str]:
     folder = tmp_path_factory.mktemp("html")
     suite = ValiditySuite.load(write_suite(folder / "suite", n_vignettes=10, samples=5))
     spec = "sim:clinician?seed=3&noise=0.1&axis=race&group=black&to=urgent&shift=0.4"
     page = folder / "scorecard.html"
     page.write_text(render_html(scorecard(suite, spec, 3)), encoding="utf-8")
-    png = folder / "scorecard.png"
-    common = [CHROMIUM, *FLAGS, f"--user-data-dir={folder / 'profile'}"]
-    subprocess.run(
-        [*common, f"--screenshot={png}", f"--window-size={WIDTH},4000", page.as_uri()],
-        capture_output=True,
-        timeout=90,
-        check=True,
-    )
-    dom = subprocess.run(
-        [*common, "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=True,
-    ).stdout
+    png = chromium.screenshot(page, folder / "scorecard.png", WIDTH, 4000)
+    dom = chromium.dom(page)
     return Image.open(png), dom
 
 
