@@ -182,8 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         suite = ValiditySuite.load(write_suite(folder))
         start = time.perf_counter()
         outcomes = [
-            check_seed(suite, seed)
-            for seed in range(args.first_seed, args.first_seed + args.seeds)
+            check_seed(suite, seed) for seed in range(args.first_seed, args.first_seed + args.seeds)
         ]
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -120,9 +120,7 @@ def _number(options: Mapping[str, str], key: str, high: float | None) -> float:
     return value
 
 
-def _value(
-    options: Mapping[str, str], key: str, decision: str, extra: tuple[str, ...] = ()
-) -> str:
+def _value(options: Mapping[str, str], key: str, decision: str, extra: tuple[str, ...] = ()) -> str:
     allowed = (*DECISION_VALUES[decision], *extra)
     value = options[key]
     if value not in allowed:

@@ -214,9 +214,7 @@ def test_decision_rate_difference_is_fairlearns_demographic_parity_difference() 
     for value in ("emergency", "urgent"):
         predicted = [r["decisions"]["triage"] == value for r in rows]
         groups = [r["group"] for r in rows]
-        expected = demographic_parity_difference(
-            predicted, predicted, sensitive_features=groups
-        )
+        expected = demographic_parity_difference(predicted, predicted, sensitive_features=groups)
         assert _rate(card, f"triage={value}").difference.value == pytest.approx(expected)
 
 
@@ -249,12 +247,8 @@ def test_flip_direction_counts_toward_less_urgent_care() -> None:
     }
     by_group = {d.group: d for d in card.models[0].axes[0].flip_direction}
     for group in ("black", "asian"):
-        less = sum(
-            canon[(k[0], k[1], group)] > v for k, v in canon.items() if k[2] == "white"
-        )
-        more = sum(
-            canon[(k[0], k[1], group)] < v for k, v in canon.items() if k[2] == "white"
-        )
+        less = sum(canon[(k[0], k[1], group)] > v for k, v in canon.items() if k[2] == "white")
+        more = sum(canon[(k[0], k[1], group)] < v for k, v in canon.items() if k[2] == "white")
         assert (by_group[group].less_urgent, by_group[group].more_urgent) == (less, more)
     assert by_group["black"].less_urgent > by_group["asian"].less_urgent
 
