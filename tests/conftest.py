@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chromium_page import Chromium
 
 from harness.backends.model_files import resolve_model_file
 
@@ -84,43 +85,6 @@ def llama_server(gguf_path: Path, tmp_path_factory: pytest.TempPathFactory) -> I
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-
-
-class Chromium:
-    """Debian's headless chromium on a local file: its DOM after rendering, or a screenshot."""
-
-    FLAGS = (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--hide-scrollbars",
-    )
-
-    def __init__(self, executable: str, profile: Path) -> None:
-        self.command = [executable, *self.FLAGS, f"--user-data-dir={profile}"]
-
-    def dom(self, page: Path) -> str:
-        done = subprocess.run(
-            [*self.command, "--dump-dom", page.resolve().as_uri()],
-            capture_output=True,
-            text=True,
-            timeout=90,
-            check=True,
-        )
-        return done.stdout
-
-    def screenshot(self, page: Path, png: Path, width: int, height: int) -> Path:
-        subprocess.run(
-            [*self.command, f"--screenshot={png}", f"--window-size={width},{height}"]
-            + [page.resolve().as_uri()],
-            capture_output=True,
-            timeout=90,
-            check=True,
-        )
-        return png
 
 
 @pytest.fixture(scope="session")

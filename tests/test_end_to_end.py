@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Chromium
+from chromium_page import Chromium
 
 from harness.cli import main
 from harness.metrics import SCHEMA_VERSION, Scorecard

@@ -5,7 +5,7 @@ words of a counterfactual pair."""
 from __future__ import annotations
 
 import pytest
-from conftest import Chromium
+from chromium_page import Chromium
 from PIL import Image
 
 from harness.report import render_html
