@@ -40,7 +40,7 @@ _RESULTS = click.Path(path_type=Path, file_okay=False)
     "--baseline",
     "baseline_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Fail when a metric got worse than this baseline beyond its interval.",
+    help="Fail when a metric got worse than this baseline beyond both runs' intervals.",
 )
 @click.option(
     "--tolerance",
