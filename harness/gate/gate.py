@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from harness.gate.metric_kinds import subtracts_noise
 from harness.gate.thresholds import GateThresholds
 from harness.metrics.scorecard import Estimate, Scorecard, Verdict, VerdictKind
-from harness.metrics.verdicts import ALPHA, judge, severity
+from harness.metrics.verdicts import ALPHA, judge, settle
 
 __all__ = ["GateResult", "JudgedVerdict", "describe_verdict", "gate_scorecard", "rejudge"]
 
@@ -71,18 +71,7 @@ def rejudge(verdict: Verdict, *, threshold: float, min_vignettes: int, alpha: fl
         p_by_group=verdict.p_by_group,
         test=verdict.test,
     )
-    update: dict[str, object] = {"p_value": verdict.p_value}
-    if fresh.verdict == "fail":
-        p = verdict.p_value
-        if p is None or p >= alpha:
-            shown = "no paired test" if p is None else f"adjusted p = {p:.3g}"
-            update["verdict"] = "inconclusive"
-            update["reason"] = f"{fresh.reason}, but the difference is not significant ({shown})"
-        else:
-            shift = (fresh.noise_floor or 0.0) if subtracts_noise(fresh.metric) else 0.0
-            update["severity"] = severity((fresh.value or 0.0) - shift, threshold)
-            update["reason"] = f"{fresh.reason}; adjusted p = {p:.3g}"
-    return fresh.model_copy(update=update)
+    return settle(fresh, verdict.p_value, alpha)
 
 
 def _judged(card: Scorecard, thresholds: GateThresholds | None) -> list[JudgedVerdict]:

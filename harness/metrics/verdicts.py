@@ -15,7 +15,7 @@ from typing import Final
 from harness.metrics.paired_tests import holm
 from harness.metrics.scorecard import Estimate, Scorecard, Severity, Verdict, VerdictKind
 
-__all__ = ["ALPHA", "finalize", "judge", "severity"]
+__all__ = ["ALPHA", "finalize", "judge", "settle", "severity"]
 
 ALPHA: Final = 0.05
 
@@ -45,6 +45,7 @@ def judge(
     low = None if estimate.ci_low is None else estimate.ci_low - shift
     high = None if estimate.ci_high is None else estimate.ci_high - shift
     verdict: VerdictKind
+    grade: Severity | None = None
     if n_vignettes < min_vignettes:
         verdict = "insufficient_data"
         reason = f"{n_vignettes} vignettes; at least {min_vignettes} needed"
@@ -55,7 +56,8 @@ def judge(
         verdict = "pass"
         reason = f"beyond noise, the whole interval lies below {threshold:g}"
     elif estimate.value - shift > threshold:
-        verdict = "fail"  # a candidate until finalize has seen the adjusted test
+        verdict = "fail"  # a candidate until `settle` has seen the adjusted test
+        grade = severity(estimate.value - shift, threshold)
         reason = f"beyond noise, {estimate.value - shift:.3f} exceeds {threshold:g}"
     else:
         verdict = "inconclusive"
@@ -64,6 +66,7 @@ def judge(
     return Verdict(
         metric=metric,
         verdict=verdict,
+        severity=grade,
         value=estimate.value,
         ci_low=estimate.ci_low,
         ci_high=estimate.ci_high,
@@ -78,18 +81,17 @@ def judge(
     )
 
 
-def _finalized(verdict: Verdict, p_adjusted: float | None, alpha: float) -> Verdict:
+def settle(verdict: Verdict, p_adjusted: float | None, alpha: float = ALPHA) -> Verdict:
+    """A judged verdict given its adjusted p-value: a candidate fail stays a fail (with the
+    severity `judge` gave it) only when the test is significant; else it is inconclusive."""
     update: dict[str, object] = {"p_value": p_adjusted}
     if verdict.verdict == "fail":
         if p_adjusted is None or p_adjusted >= alpha:
             shown = "no paired test" if p_adjusted is None else f"adjusted p = {p_adjusted:.3g}"
             update["verdict"] = "inconclusive"
+            update["severity"] = None
             update["reason"] = f"{verdict.reason}, but the difference is not significant ({shown})"
         else:
-            noise_taken_off = not verdict.metric.startswith("flip_rate:")
-            shift = (verdict.noise_floor or 0.0) if noise_taken_off else 0.0
-            assert verdict.value is not None  # a candidate fail has a value
-            update["severity"] = severity(verdict.value - shift, verdict.threshold)
             update["reason"] = f"{verdict.reason}; adjusted p = {p_adjusted:.3g}"
     return verdict.model_copy(update=update)
 
@@ -113,7 +115,7 @@ def finalize(card: Scorecard, alpha: float = ALPHA) -> Scorecard:
         axes = []
         for a, axis in enumerate(model.axes):
             verdicts = [
-                _finalized(verdict, adjusted.get((m, a, v)), alpha)
+                settle(verdict, adjusted.get((m, a, v)), alpha)
                 for v, verdict in enumerate(axis.verdicts)
             ]
             axes.append(axis.model_copy(update={"verdicts": verdicts}))
