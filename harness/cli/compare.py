@@ -20,7 +20,8 @@ def command(runs: tuple[Path, ...], as_json: bool, out: Path | None) -> None:
     """Put the models of RUNS (run folders, e.g. results/nightly-1 results/nightly-2, or one run
     with several models) side by side: rates per model, exact McNemar tests between models on
     the same cases (Holm-adjusted), and how often their decisions disagree."""
-    from harness.metrics.compare import compare, load_answers, render_comparison
+    from harness.metrics.compare import compare, load_answers
+    from harness.report.comparison import render_comparison
 
     result = compare(load_answers(list(runs)))
     markdown = render_comparison(result)

@@ -20,7 +20,6 @@ __all__ = [
     "PairedTest",
     "compare",
     "load_answers",
-    "render_comparison",
 ]
 
 
@@ -195,41 +194,3 @@ def compare(models: Sequence[ModelAnswers]) -> Comparison:
         tests=sorted(tests, key=lambda t: (t.p_value, t.outcome)),
         disagreement=_disagreement(models, decisions),
     )
-
-
-def _percent(x: float | None) -> str:
-    return "—" if x is None else f"{x:.1%}"
-
-
-def render_comparison(result: Comparison, *, alpha: float = 0.05, top: int = 20) -> str:
-    """Markdown: rates side by side, the paired tests that matter, the disagreement matrix."""
-    models = result.models
-    lines = ["# Model comparison", ""]
-    lines += ["| Outcome | " + " | ".join(models) + " |", "|---" * (len(models) + 1) + "|"]
-    lines.append("| answers | " + " | ".join(f"{result.n_answers[m]:,}" for m in models) + " |")
-    lines.append("| errors | " + " | ".join(_percent(result.error_rate[m]) for m in models) + " |")
-    for outcome, by_model in result.rates.items():
-        lines.append(f"| {outcome} | " + " | ".join(_percent(by_model[m]) for m in models) + " |")
-    lines += [
-        "",
-        f"## Paired differences (exact McNemar, same cases; Holm over {len(result.tests)} tests)",
-        "",
-    ]
-    shown = [t for t in result.tests if t.p_value < alpha][:top]
-    if shown:
-        lines += ["| Outcome | A | B | Pairs | A rate | B rate | only A | only B | p (Holm) |"]
-        lines += ["|---|---|---|---:|---:|---:|---:|---:|---:|"]
-        for t in shown:
-            p = "<0.001" if t.p_value < 0.001 else f"{t.p_value:.3f}"
-            lines.append(
-                f"| {t.outcome} | {t.model_a} | {t.model_b} | {t.n_pairs:,} | "
-                f"{_percent(t.rate_a)} | {_percent(t.rate_b)} | {t.only_a} | {t.only_b} | {p} |"
-            )
-    else:
-        lines.append(f"No difference between models is significant at {alpha} after Holm.")
-    for decision, table in result.disagreement.items():
-        lines += ["", f"## How often {decision} differs on the same case and sample", ""]
-        lines += ["| | " + " | ".join(models) + " |", "|---" * (len(models) + 1) + "|"]
-        for a in models:
-            lines.append(f"| {a} | " + " | ".join(_percent(table[a][b]) for b in models) + " |")
-    return "\n".join(lines) + "\n"
