@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 # pytester runs pytest in this process and unloads what each inner run imported; numpy cannot
-# be loaded twice in one process, so the harness is imported here, once, before any inner run.
+# be loaded twice in one process, so the harness and what it imports lazily (scipy.special for
+# the exact tests) are imported here, once, before any inner run.
+import scipy.special  # noqa: F401
+
 import harness.gate  # noqa: F401
 import harness.pipeline  # noqa: F401
 
