@@ -10,13 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.errors import InputError
 from harness.expand import Case, expand_suite
-from harness.history import record_scorecard
-from harness.history.trends import scorecard_trends
-from harness.metrics import Scorecard, answer_rows, build_scorecard
-from harness.report import render_html, render_markdown
+from harness.metrics.ahead import AssessAhead
+from harness.metrics.answers import AnswerAssessor
 from harness.run import (
     Answer,
     ModelEstimate,
@@ -31,8 +30,12 @@ from harness.run.recording import write_cassettes
 from harness.store import ResponseStore
 from harness.suite import LoadedSuite, ModelConfig, default_suite_path, load_suite
 
+if TYPE_CHECKING:
+    from harness.metrics import Scorecard
+
 __all__ = [
     "STORE_NAME",
+    "TIMINGS_NAME",
     "PreparedRun",
     "RunOptions",
     "RunOutcome",
@@ -42,6 +45,7 @@ __all__ = [
 ]
 
 STORE_NAME = "harness.sqlite"
+TIMINGS_NAME = "timings.json"
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ class RunOutcome:
     seconds: float
     phases: dict[str, float] = field(default_factory=dict)  # seconds per stage
     workers: dict[str, int] = field(default_factory=dict)  # processes per model label
+    assessed_ahead: int = 0  # answers assessed while worker processes were still calling
 
 
 class _Stopwatch:
@@ -157,60 +162,52 @@ def estimate(prepared: PreparedRun) -> list[ModelEstimate]:
 def execute(
     prepared: PreparedRun, on_answer: Callable[[Answer], None] = lambda _: None
 ) -> RunOutcome:
+    """The scorecard's stages (pandas among them) are imported after the calls, or meanwhile by
+    the thread that assesses answers ahead while worker processes call (metrics/ahead.py)."""
     start = time.perf_counter()
     results = prepared.options.results
     run_dir = results / prepared.run_id
     clock = _Stopwatch()
+    assessor = AnswerAssessor(prepared.loaded, prepared.cases)
+    ahead = AssessAhead(assessor)
+
+    def received(answer: Answer) -> None:
+        ahead.submit(answer)
+        on_answer(answer)
+
     with ResponseStore(results / STORE_NAME) as store:
         plan = plan_calls(prepared.runs, prepared.cases, samples=prepared.samples, store=store)
         clock.lap("plan")
         connect(prepared.runs, plan)  # SDK imports and clients: not in the request phase
         clock.lap("connect")
         workers = shard_counts(prepared.runs, plan, workers=prepared.options.workers)
-        answers = execute_plan(
-            prepared.runs,
-            plan,
-            store=store,
-            max_cost=prepared.options.max_cost,
-            on_answer=on_answer,
-            workers=prepared.options.workers,
-        )
-        clock.lap("requests")
+        try:
+            answers = execute_plan(
+                prepared.runs,
+                plan,
+                store=store,
+                max_cost=prepared.options.max_cost,
+                on_answer=received,
+                workers=prepared.options.workers,
+                while_workers_call=ahead.start,
+            )
+        finally:
+            clock.lap("requests")
+            ahead.finish()
+        clock.lap("detect ahead")
         if prepared.options.record:
             write_cassettes(prepared.loaded.path, prepared.runs, prepared.cases, answers)
         run_dir.mkdir(parents=True, exist_ok=True)
-        rows = answer_rows(prepared.loaded, prepared.cases, answers)
+        rows = assessor.rows(answers)
         clock.lap("detect")
         with (run_dir / "responses.jsonl").open("w", encoding="utf-8") as fh:
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        scorecard = build_scorecard(
-            prepared.loaded,
-            rows,
-            prepared.configs,
-            run_id=prepared.run_id,
-            n_cases=len({c.id for c in prepared.cases}),
-            samples=prepared.samples,
-        )
+        scorecard = _scorecard(prepared, rows)
         clock.lap("metrics")
-        (run_dir / "scorecard.json").write_text(
-            scorecard.model_dump_json(indent=2), encoding="utf-8"
-        )
-        (run_dir / "scorecard.md").write_text(render_markdown(scorecard), encoding="utf-8")
-        store.record_run(
-            run_id=prepared.run_id,
-            suite=prepared.loaded.suite.name,
-            suite_file=str(prepared.loaded.path),
-            models=[c.spec for c in prepared.configs],
-            scorecard_path=str(run_dir / "scorecard.json"),
-        )
-        record_scorecard(results / STORE_NAME, scorecard)
-        trends = scorecard_trends(results / STORE_NAME, scorecard)
-        (run_dir / "scorecard.html").write_text(
-            render_html(scorecard, trends=trends), encoding="utf-8"
-        )
+        _write_reports(prepared, store, run_dir, scorecard)
         clock.lap("write")
-    return RunOutcome(
+    outcome = RunOutcome(
         run_dir=run_dir,
         scorecard=scorecard,
         n_answers=len(answers),
@@ -219,4 +216,56 @@ def execute(
         seconds=time.perf_counter() - start,
         phases=clock.laps,
         workers=workers,
+        assessed_ahead=ahead.assessed,
     )
+    _write_timings(run_dir / TIMINGS_NAME, outcome)
+    return outcome
+
+
+def _scorecard(prepared: PreparedRun, rows: list[dict[str, object]]) -> Scorecard:
+    from harness.metrics import build_scorecard
+
+    return build_scorecard(
+        prepared.loaded,
+        rows,
+        prepared.configs,
+        run_id=prepared.run_id,
+        n_cases=len({c.id for c in prepared.cases}),
+        samples=prepared.samples,
+    )
+
+
+def _write_reports(
+    prepared: PreparedRun, store: ResponseStore, run_dir: Path, scorecard: Scorecard
+) -> None:
+    from harness.history import record_scorecard
+    from harness.history.trends import scorecard_trends
+    from harness.report import render_html, render_markdown
+
+    results = prepared.options.results
+    (run_dir / "scorecard.json").write_text(scorecard.model_dump_json(indent=2), encoding="utf-8")
+    (run_dir / "scorecard.md").write_text(render_markdown(scorecard), encoding="utf-8")
+    store.record_run(
+        run_id=prepared.run_id,
+        suite=prepared.loaded.suite.name,
+        suite_file=str(prepared.loaded.path),
+        models=[c.spec for c in prepared.configs],
+        scorecard_path=str(run_dir / "scorecard.json"),
+    )
+    record_scorecard(results / STORE_NAME, scorecard)
+    trends = scorecard_trends(results / STORE_NAME, scorecard)
+    (run_dir / "scorecard.html").write_text(render_html(scorecard, trends=trends), encoding="utf-8")
+
+
+def _write_timings(path: Path, outcome: RunOutcome) -> None:
+    """Where a run's time went, for the nightly job that wants to know (and bench/)."""
+    timings = {
+        "seconds": round(outcome.seconds, 4),
+        "phases": {name: round(seconds, 4) for name, seconds in outcome.phases.items()},
+        "answers": outcome.n_answers,
+        "cache_hits": outcome.n_cache_hits,
+        "errors": outcome.n_errors,
+        "workers": outcome.workers,
+        "assessed_ahead": outcome.assessed_ahead,
+    }
+    path.write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")

@@ -71,7 +71,6 @@ def command(
     """Run SUITE (default: the bundled demo on the local model) and write results/<run-id>/."""
     from harness.cli.progress import RunProgress
     from harness.pipeline import RunOptions, estimate, execute, prepare
-    from harness.report import summary_table
 
     options = RunOptions(
         suite=suite,
@@ -92,6 +91,8 @@ def command(
         return
     with RunProgress(prepared.total_answers, Console(stderr=True)) as progress:
         outcome = execute(prepared, progress)
+    from harness.report import summary_table  # imported by then: not before the calls
+
     out = stdout_console()
     out.print(summary_table(outcome.scorecard))
     out.print(f"results: {outcome.run_dir}")

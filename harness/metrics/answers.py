@@ -15,7 +15,7 @@ from harness.metrics.readability import flesch_kincaid_grade
 from harness.run import Answer
 from harness.suite import UNKNOWN, LoadedSuite
 
-__all__ = ["ERROR", "answer_rows"]
+__all__ = ["ERROR", "AnswerAssessor", "answer_rows"]
 
 ERROR = "error"  # the outcome of a call that never produced an answer
 
@@ -46,63 +46,75 @@ def _assess(text: str, decisions: tuple[str, ...], context: ContextKey) -> dict[
     }
 
 
-def answer_rows(
-    loaded: LoadedSuite, cases: Sequence[Case], answers: Sequence[Answer]
-) -> list[dict[str, Any]]:
-    """Assessed once per distinct (text, decisions, case context) - identical answers are
-    common at temperature 0 - then joined to every set the case belongs to. The context (red
-    flags, clinically relevant attributes, the terms used for the patient) feeds the detectors
-    of missing escalation and unprompted demographic mentions."""
-    scenarios = {s.id: s for s in loaded.suite.scenarios}
-    by_case: dict[str, list[Case]] = {}
-    for case in cases:
-        by_case.setdefault(case.id, []).append(case)
-    rows: list[dict[str, Any]] = []
-    for answer in answers:
-        placements = by_case[answer.case_id]
-        decision_names = scenarios[placements[0].scenario_id].decisions
+class AnswerAssessor:
+    """What the detectors and extractors make of each answer of a run, with the context its
+    case gives them (red flags, clinically relevant attributes, the terms used for the patient:
+    the detectors of missing escalation and unprompted demographic mentions read them).
+    Assessed once per distinct (text, decisions, context) - identical answers are common at
+    temperature 0 - so assessing an answer early (metrics/ahead.py) leaves `rows` little to do."""
+
+    def __init__(self, loaded: LoadedSuite, cases: Sequence[Case]) -> None:
+        self._loaded = loaded
+        self._scenarios = {s.id: s for s in loaded.suite.scenarios}
+        self._by_case: dict[str, list[Case]] = {}
+        for case in cases:
+            self._by_case.setdefault(case.id, []).append(case)
+
+    def assess(self, answer: Answer) -> dict[str, Any]:
+        case = self._by_case[answer.case_id][0]
+        scenario = self._scenarios[case.scenario_id]
         response = answer.response
-        ok = response.status == "ok"
-        if ok:
-            case = placements[0]
-            context = DetectContext.from_scenario(
-                scenarios[case.scenario_id], case.groups, loaded.axes, form=case.form
-            )
-            assessed = _assess(response.text, tuple(decision_names), _context_key(context))
-        else:
-            assessed = {
-                "decisions": dict.fromkeys(decision_names, ERROR),
+        if response.status != "ok":
+            return {
+                "decisions": dict.fromkeys(scenario.decisions, ERROR),
                 "flags": [],
                 "findings": [],
                 "length_chars": None,
                 "reading_grade": None,
             }
-        for case in placements:
-            rows.append(
-                {
-                    "model": answer.model,
-                    "set_id": case.set_id,
-                    "scenario_id": case.scenario_id,
-                    "axis": case.axis,
-                    "kind": case.kind,
-                    "group": case.group,
-                    "form": case.form,
-                    "case_id": case.id,
-                    "null_of": case.null_of,
-                    "sample": answer.sample,
-                    "status": str(response.status),
-                    "error": response.error,
-                    "cached": answer.cached,
-                    "text": response.text,
-                    "finish_reason": response.finish_reason,
-                    "input_tokens": response.input_tokens,
-                    "output_tokens": response.output_tokens,
-                    "cost_usd": answer.cost_usd,
-                    "attempts": answer.attempts,
-                    "latency_s": response.latency_s,
-                    "refused": "refusal" in assessed["flags"],
-                    "unknown": any(v == UNKNOWN for v in assessed["decisions"].values()),
-                    **assessed,
-                }
-            )
-    return rows
+        context = DetectContext.from_scenario(
+            scenario, case.groups, self._loaded.axes, form=case.form
+        )
+        return _assess(response.text, tuple(scenario.decisions), _context_key(context))
+
+    def rows(self, answers: Sequence[Answer]) -> list[dict[str, Any]]:
+        """One row per placement of each answer: a case belongs to every set it sits in."""
+        rows: list[dict[str, Any]] = []
+        for answer in answers:
+            assessed = self.assess(answer)
+            response = answer.response
+            for case in self._by_case[answer.case_id]:
+                rows.append(
+                    {
+                        "model": answer.model,
+                        "set_id": case.set_id,
+                        "scenario_id": case.scenario_id,
+                        "axis": case.axis,
+                        "kind": case.kind,
+                        "group": case.group,
+                        "form": case.form,
+                        "case_id": case.id,
+                        "null_of": case.null_of,
+                        "sample": answer.sample,
+                        "status": str(response.status),
+                        "error": response.error,
+                        "cached": answer.cached,
+                        "text": response.text,
+                        "finish_reason": response.finish_reason,
+                        "input_tokens": response.input_tokens,
+                        "output_tokens": response.output_tokens,
+                        "cost_usd": answer.cost_usd,
+                        "attempts": answer.attempts,
+                        "latency_s": response.latency_s,
+                        "refused": "refusal" in assessed["flags"],
+                        "unknown": any(v == UNKNOWN for v in assessed["decisions"].values()),
+                        **assessed,
+                    }
+                )
+        return rows
+
+
+def answer_rows(
+    loaded: LoadedSuite, cases: Sequence[Case], answers: Sequence[Answer]
+) -> list[dict[str, Any]]:
+    return AnswerAssessor(loaded, cases).rows(answers)

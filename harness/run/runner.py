@@ -60,11 +60,14 @@ def execute_plan(
     max_cost: float | None = None,
     on_answer: Callable[[Answer], None] = lambda _: None,
     workers: int | None = None,
+    while_workers_call: Callable[[], None] = lambda: None,
 ) -> list[Answer]:
     """The plan's cached answers plus every call made. `workers`: processes per shardable model
-    (None: one per usable CPU when there are enough calls; 1: none). Raises BudgetExceeded,
-    after storing every answer received, when the budget would not cover the next call, and
-    WorkerFailed, after the other workers have finished, when a worker process fails."""
+    (None: one per usable CPU when there are enough calls; 1: none); `while_workers_call` runs
+    once they have forked, to start work of its own in this process meanwhile. Raises
+    BudgetExceeded, after storing every answer received, when the budget would not cover the
+    next call, and WorkerFailed, after the other workers have finished, when a worker process
+    fails."""
     for hit in plan.hits:
         on_answer(hit)
     counts = shard_counts(runs, plan, workers=workers)
@@ -84,6 +87,7 @@ def execute_plan(
     if shards:
         with store.detached():
             pool = start_workers([(s, share) for s in shards], store.path)
+        while_workers_call()
     else:
         pool = []
     try:

@@ -164,16 +164,19 @@ async def collect(workers: Sequence[Worker], on_answer: Callable[[Answer], None]
     def readable(worker: Worker) -> None:
         nonlocal open_pipes
         try:
-            # One message per wake-up: the pipe stays readable while more are queued, and a
-            # poll() per message would cost a selector each time.
-            message = worker.conn.recv()
-            if isinstance(message, Answer):
-                worker.answers.append(message)
-                on_answer(message)
-            elif isinstance(message, ShardReport):
-                worker.report = message
-            elif isinstance(message, _Crash):
-                worker.crash = message.traceback
+            # Every message already in the pipe: with a thread busy in this process, each
+            # wake-up may wait a switch interval (5 ms) for the GIL.
+            while True:
+                message = worker.conn.recv()
+                if isinstance(message, Answer):
+                    worker.answers.append(message)
+                    on_answer(message)
+                elif isinstance(message, ShardReport):
+                    worker.report = message
+                elif isinstance(message, _Crash):
+                    worker.crash = message.traceback
+                if not worker.conn.poll():
+                    break
         except (EOFError, OSError):
             loop.remove_reader(worker.conn.fileno())
             worker.conn.close()

@@ -356,3 +356,42 @@ def test_a_run_reports_its_phases_and_workers(tmp_path: Path) -> None:
     assert outcome.workers == {"sim:t?seed=1": 1}  # sim is never sharded
     with pytest.raises(InputError, match="--workers"):
         prepare(RunOptions(suite=suite, results=tmp_path / "r", workers=0))
+
+
+def _harness_run(suite: Path, results: Path, workers: int) -> dict[str, Any]:
+    """The `harness` program itself in a fresh process; its timings.json."""
+    args = [sys.executable, "-m", "harness", "run", str(suite), "--results", str(results)]
+    out = subprocess.run(
+        [*args, "--run-id", "r", "--workers", str(workers)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_env(),
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert f"results: {results / 'r'}" in out.stdout  # flushed before the fast exit
+    timings: dict[str, Any] = json.loads((results / "r" / "timings.json").read_text())
+    return timings
+
+
+def _rows(results: Path) -> list[dict[str, Any]]:
+    lines = (results / "r" / "responses.jsonl").read_text().splitlines()
+    varying = ("latency_s", "attempts", "cached")
+    rows = [{k: v for k, v in json.loads(x).items() if k not in varying} for x in lines]
+    return sorted(rows, key=lambda r: (r["set_id"], r["case_id"], r["sample"]))
+
+
+def test_while_workers_call_the_parent_assesses_their_answers(
+    openai_fake: OpenAIFake, tmp_path: Path
+) -> None:
+    suite = _suite(tmp_path, f"openai:gpt-fake@{openai_fake.base_url}/v1")
+    one = _harness_run(suite, tmp_path / "one", workers=1)
+    two = _harness_run(suite, tmp_path / "two", workers=2)
+    label = load_suite(suite).suite.models[0].spec
+    assert (one["workers"], two["workers"]) == ({label: 1}, {label: 2})
+    assert (one["assessed_ahead"], two["assessed_ahead"]) == (0, CALLS)
+    assert one["answers"] == two["answers"] == CALLS and two["errors"] == 0
+    assert list(two["phases"]) == [
+        "plan", "connect", "requests", "detect ahead", "detect", "metrics", "write"
+    ]  # fmt: skip
+    assert _rows(tmp_path / "two") == _rows(tmp_path / "one")
