@@ -1,6 +1,6 @@
 """1,000 cases against a loopback OpenAI-format server that answers after 100 ms, at concurrency
-50, through the real SDK and the whole `harness run`; then the cached rerun; then our CPU per call
-at 0 ms. The floor is 1,000 x 0.1 s / 50 = 2.0 s.
+50, through the real SDK and the `harness run` program itself (a fresh process, as a user starts
+it); then the cached rerun; then our CPU per call at 0 ms. The floor is 1,000 x 0.1 s / 50 = 2.0 s.
 
     python bench/runner_throughput.py [--repeats 5] [--cases 1000] [--workers N]
                                       [--transport aiohttp|httpx2|httpx]
@@ -42,31 +42,47 @@ def _start_fake(delay: float) -> tuple[subprocess.Popen[str], str]:
     return proc, base if base.endswith("/v1") else f"{base}/v1"
 
 
-def _run(
-    suite: Path, results: Path, run_id: str, workers: int | None, sdk_first: bool = False
+def _harness_run(suite: Path, results: Path, run_id: str, workers: int | None) -> dict[str, float]:
+    """The `harness run` program, as a user starts it, in a fresh process: its wall time, and
+    its phases from the run's timings.json."""
+    command = [sys.executable, "-m", "harness", "run", str(suite), "--results", str(results)]
+    command += ["--run-id", run_id] + ([] if workers is None else ["--workers", str(workers)])
+    start = time.perf_counter()
+    out = subprocess.run(command, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if out.returncode != 0:
+        sys.exit(f"harness run failed:\n{out.stderr[-3000:]}")
+    timings = json.loads((results / run_id / "timings.json").read_text())
+    return {
+        **timings["phases"],
+        "process": elapsed,
+        "execute": timings["seconds"],
+        "workers": max(timings["workers"].values(), default=1),
+        "errors": timings["errors"],
+        "calls": timings["answers"] - timings["cache_hits"],
+    }
+
+
+def _cpu_of_execute(
+    suite: Path, results: Path, run_id: str, workers: int | None
 ) -> dict[str, float]:
-    """The whole `harness run` in a fresh process; phase times reported from inside it.
-    `sdk_first`: the SDK imported before the CPU count starts, so that a per-call figure does
-    not carry the import (the "connect" phase)."""
+    """CPU seconds of `execute` (this process and its workers) with the SDK imported before the
+    count starts, so that a per-call figure does not carry the import."""
     code = (
-        "import json, os, sys, time; t0 = time.perf_counter()\n"
-        + ("import openai\n" if sdk_first else "")
-        + "from pathlib import Path\n"
+        "import json, os, sys; import openai\n"
+        "from pathlib import Path\n"
         "from harness.pipeline import RunOptions, prepare, execute\n"
         f"p = prepare(RunOptions(suite=Path({str(suite)!r}), "
         f"results=Path({str(results)!r}), run_id={run_id!r}, workers={workers!r}))\n"
         "cpu = lambda t: t.user + t.system + t.children_user + t.children_system\n"
         "c0 = cpu(os.times()); o = execute(p); cpu = cpu(os.times()) - c0\n"
-        "print(json.dumps({**o.phases, 'execute': o.seconds, 'cpu_execute': cpu,\n"
-        "                  'workers': max(o.workers.values(), default=1),\n"
-        "                  'errors': o.n_errors, 'calls': o.n_answers - o.n_cache_hits}))\n"
+        "print(json.dumps({'cpu': cpu, 'requests': o.phases['requests'],\n"
+        "                  'workers': max(o.workers.values(), default=1)}))\n"
     )
-    start = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"harness run failed:\n{out.stderr[-3000:]}")
     figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
-    figures["process"] = time.perf_counter() - start
     return figures
 
 
@@ -92,16 +108,17 @@ def main() -> int:
         try:
             suite = suite_for(url, "slow")
             runs = [
-                _run(suite, Path(tmp) / f"r{i}", "cold", args.workers) for i in range(args.repeats)
+                _harness_run(suite, Path(tmp) / f"r{i}", "cold", args.workers)
+                for i in range(args.repeats)
             ]
-            cached = _run(suite, Path(tmp) / "r0", "warm", args.workers)
+            cached = _harness_run(suite, Path(tmp) / "r0", "warm", args.workers)
         finally:
             fake.terminate()
         fake0, url0 = _start_fake(0.0)
         try:
             fast = suite_for(url0, "fast")
-            zero = _run(fast, Path(tmp) / "z", "z", args.workers, sdk_first=True)
-            zero_cached = _run(fast, Path(tmp) / "z", "z2", args.workers, sdk_first=True)
+            zero = _cpu_of_execute(fast, Path(tmp) / "z", "z", args.workers)
+            zero_cached = _cpu_of_execute(fast, Path(tmp) / "z", "z2", args.workers)
         finally:
             fake0.terminate()
     assert all(r["errors"] == 0 and r["calls"] == args.cases for r in runs), runs
@@ -117,14 +134,14 @@ def main() -> int:
     print(
         f"  whole process   {proc:6.2f} s  = {proc / floor:.2f}x floor (target {PROCESS_TARGET}x)"
     )
-    names = ("plan", "connect", "detect", "metrics", "write")
+    names = ("plan", "connect", "detect ahead", "detect", "metrics", "write")
     phases = {k: statistics.median(r[k] for r in runs) for k in names}
     print("  phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
     print(
         f"  cached rerun    {cached['process']:6.2f} s whole process, {cached['calls']:.0f} calls"
     )
-    cpu_ms = zero["cpu_execute"] / args.cases * 1000
-    calls_ms = (zero["cpu_execute"] - zero_cached["cpu_execute"]) / args.cases * 1000
+    cpu_ms = zero["cpu"] / args.cases * 1000
+    calls_ms = (zero["cpu"] - zero_cached["cpu"]) / args.cases * 1000
     print(
         f"  at 0 ms: requests {zero['requests']:.2f} s ({zero['workers']:.0f} worker(s)); "
         f"our CPU {cpu_ms:.2f} ms per call over the whole execute (calls, store, detectors, "

@@ -28,6 +28,20 @@ def _prompt_words(case: Case) -> list[str]:
     return [w for m in case.messages for w in words(m.content)]
 
 
+def _only_slots_differ(
+    a: list[str], b: list[str], allowed_a: set[str], allowed_b: set[str]
+) -> bool:
+    """The common case, without a diff: past the common start and end, every word is a slot's."""
+    start = 0
+    limit = min(len(a), len(b))
+    while start < limit and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < limit - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    return set(a[start : len(a) - end]) <= allowed_a and set(b[start : len(b) - end]) <= allowed_b
+
+
 def check_minimal_pair(
     loaded: LoadedSuite, scenario_index: int, axis: str, reference: Case, other: Case
 ) -> None:
@@ -44,6 +58,8 @@ def check_minimal_pair(
     allowed_ref = _slot_words(loaded, axis, reference)
     allowed_other = _slot_words(loaded, axis, other)
     a, b = _prompt_words(reference), _prompt_words(other)
+    if _only_slots_differ(a, b, allowed_ref, allowed_other):
+        return
     stray: list[str] = []
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from importlib.metadata import PackageNotFoundError, distribution
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +45,15 @@ def _price_file() -> _PriceFile:
 
 @cache
 def _litellm_map() -> dict[str, Any]:
-    try:
-        dist = distribution("litellm")
-    except PackageNotFoundError:
+    """litellm's offline price table, read from its package folder without importing litellm
+    (2.5 s) or listing its files (60 ms)."""
+    spec = find_spec("litellm")
+    if spec is None or not spec.submodule_search_locations:
         return {}
-    for entry in dist.files or []:
-        if entry.name == "model_prices_and_context_window_backup.json":
-            data: dict[str, Any] = json.loads(Path(str(dist.locate_file(entry))).read_text())
+    for folder in spec.submodule_search_locations:
+        table = Path(folder) / "model_prices_and_context_window_backup.json"
+        if table.is_file():
+            data: dict[str, Any] = json.loads(table.read_text(encoding="utf-8"))
             return data
     return {}
 
