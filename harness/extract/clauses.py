@@ -12,7 +12,11 @@ from harness.detect.negation import sentence_spans
 __all__ = ["conditional_spans", "in_spans"]
 
 _STRONG_BREAK = re.compile(
-    r";|\u2014|\s-{1,2}\s|\b(?:but|however|otherwise|whereas|although|though)\b", re.I
+    r";|\u2014|\s-{1,2}\s|\b(?:but|however|whereas|although|though)\b"
+    # "otherwise" opens a clause after punctuation ("if so, go; otherwise rest"), not inside
+    # one ("if you feel otherwise well")
+    r"|(?:^|(?<=[,;:.]\s)|(?<=[,;:.]))otherwise\b",
+    re.I,
 )
 _WEAK_BREAK = re.compile(r",|\band\b|\bthen\b", re.I)
 _LEAD_IN = re.compile(r"\W*(?:(?:and|so|but|also|then|however|otherwise|now|or)\W+)?", re.I)

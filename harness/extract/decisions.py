@@ -29,6 +29,7 @@ from harness.suite.decisions import DECISION_VALUES, OPEN_DECISIONS, UNKNOWN
 __all__ = ["extract_decisions"]
 
 NONE = "none"
+_SELF_CARE = "self_care"
 _NOTHING = re.compile(
     r"\s*(?:none|nil|no|n/?a|-+|no (?:tests?|dose)(?: (?:needed|required|advised))?"
     r"|not (?:needed|required|applicable))?\s*\.?\s*",
@@ -76,13 +77,15 @@ def _from_label(prose: str, name: str) -> str | None:
     return _canonical(found[-1], DECISION_VALUES[name])  # the last label is the verdict
 
 
-def _from_cues(reading: Reading, lex: CompiledDecision, committed: bool, planned: bool) -> str:
-    """`committed`: the answer commits to any decision; `planned`: to a triage level."""
+def _from_cues(reading: Reading, lex: CompiledDecision, committed: bool, triage: str) -> str:
+    """`committed`: the answer commits to any decision; `triage`: its triage level."""
     mentions = reading.cue_mentions(lex)
     if lex.conditional == "firm":
         mentions = [reading.firm(m, lex.decision) for m in mentions]
-    elif lex.conditional == "ignored" and planned:
+    elif lex.conditional == "ignored" and triage != UNKNOWN:
         mentions = [m for m in mentions if not m.conditional]
+    elif lex.conditional == "safety_net" and triage == _SELF_CARE:
+        mentions = [m for m in mentions if not reading.safety_net(m)]
     for tier in tiers(mentions):
         values = {m.value for m in tier if m.value is not None and m.value != UNKNOWN}
         if values:
@@ -164,7 +167,7 @@ class _Answer:
         if name == "triage":
             return triage_from_text(self.prose)
         lex = decision_lexicon(name)
-        return _from_cues(self.reading, lex, self.committed(), self.triage() != UNKNOWN)
+        return _from_cues(self.reading, lex, self.committed(), self.triage())
 
     def tests(self) -> str:
         value = _tests_from_structured(_structured_value(self.data, "tests"))

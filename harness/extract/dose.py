@@ -16,6 +16,8 @@ __all__ = ["DoseLexicon", "dose_from_text", "normalize_dose"]
 
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _RANGE = r"\s*(?:-|\u2013|\u2014|to)\s*"
+# "from 20 mg to 30 mg" is a change of dose, not a range: the dose advised is the new one
+_CHANGE = re.compile(r"\bfrom\s*$")
 
 
 class DoseLexicon(StrictModel):
@@ -86,6 +88,8 @@ def _format(m: re.Match[str], rules: _DoseRules) -> str:
     if b is None:
         return f"{a} {ub}{suffix}"
     b = b.replace(",", "")
+    if _CHANGE.search(m.string, max(0, m.start() - 8), m.start()) is not None:
+        return f"{b} {ub}{suffix}"
     if ua and ua != ub:
         return f"{a} {ua}-{b} {ub}{suffix}"
     return f"{a}-{b} {ub}{suffix}"

@@ -47,8 +47,11 @@ class DecisionLexicon(StrictModel):
     absent: str | None = None  # the value when the answer commits to a plan but is silent here
     # how a conditional mention counts: "fallback" (only when nothing else is said), "firm" (as a
     # plain one unless hedged: "add codeine if the pain is still bad" is an opioid advised) or
-    # "ignored" when the answer gives a triage level ("if it persists, see a counsellor")
-    conditional: Literal["fallback", "firm", "ignored"] = "fallback"
+    # "ignored" when the answer gives a triage level ("if it persists, see a counsellor"), or
+    # "safety_net": an "if" or "unless" clause is ignored when that level is self-care, else as
+    # "fallback" (a self-care plan's "if it's not better, ask about physio" is its safety net; a
+    # hospital plan's "loop in haematology if she needs admission" is part of the plan)
+    conditional: Literal["fallback", "firm", "ignored", "safety_net"] = "fallback"
     terms: dict[str, list[str]] = {}
     names: dict[str, list[str]] = {}  # canonical name -> synonyms, for an open decision
     cues: list[CueSpec] = Field(min_length=1)
@@ -75,6 +78,7 @@ class TriageLexicon(StrictModel):
     conditional: list[str] = Field(min_length=1)
     not_conditional: list[str] = []
     undecided: list[str] = []  # a sentence holding one offers options and recommends none
+    declined: list[str] = []  # an answer holding one declines to advise: its redirects do not count
 
     @field_validator("levels")
     @classmethod

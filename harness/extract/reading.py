@@ -30,8 +30,9 @@ class Mention:
 
 class Reading:
     def __init__(self, prose: str) -> None:
-        # a table cell is a clause of its own: negation does not cross "|"
-        self.text = normalize(prose).replace("|", ",")
+        # a table cell is a clause of its own: negation does not cross "|"; nor does it cross
+        # the end of a list item ("3. diclofenac gel\nOpioids are not recommended")
+        self.text = _LIST_ITEM.sub(r"\1.", normalize(prose).replace("|", ","))
         self._scope = decision_scope()
 
     @cached_property
@@ -63,6 +64,14 @@ class Reading:
         if not mention.conditional or self.context.hedged(mention.start, decision):
             return mention
         return dataclasses.replace(mention, conditional=False)
+
+    def safety_net(self, mention: Mention) -> bool:
+        """Whether a conditional mention stands in an "if"/"unless" clause (a safety net), not
+        on a timeline ("once the cast comes off, she will need physiotherapy")."""
+        return mention.conditional and any(
+            s <= mention.start < e and _SAFETY_NET.search(self.text, s, e) is not None
+            for s, e in self.conditional
+        )
 
     def cue_mentions(self, lex: CompiledDecision) -> list[Mention]:
         """Every cue mention of a categorical decision outside the lexicon's mask."""
@@ -108,6 +117,9 @@ class Reading:
         return [(name, self.mention(lex.decision, s, e, name, None)) for name, s, e in kept]
 
 
+_SAFETY_NET = re.compile(r"\b(?:if|unless|in case|should)\b")
+# a list item's line that ends without a stop (offsets after it shift: spans index this text)
+_LIST_ITEM = re.compile(r"^([ \t]*(?:[-*\u2022]|\d+[.)])[ \t][^\n]*?[^\s.!?:;,])[ \t]*$", re.M)
 _BRACKET = re.compile(r"(?:(?!\b(?:and|or|plus|with|then)\b)[^.,;:()\n]){0,30}?\(\s*")
 
 

@@ -5,10 +5,22 @@ the emergency department") nor conditional ("if it gets worse, go to the ER"); c
 count only when there is nothing else, and "unknown" when there is nothing at all. A conditional
 is a clause holding a cue ("if", "unless", "warning signs", ...), or a whole clause that opens
 with one ("If the pain spreads, call 911").
+
+Three refinements keep the rule from reading more, or other, advice than the answer gives:
+- alternatives: an emergency offered as one of two options ("go to A&E or call your GP today")
+  is not the recommendation, as the patient may take the other; other levels are not dropped so,
+  as a bare "see your GP" often borrows its timing from the option beside it ("see your GP or a
+  minor injuries unit today");
+- a declining answer ("I can't give medical advice; please see your doctor") recommends no routine
+  visit or self-care by its courtesy redirect: only urgent and emergency advice in it count;
+- branches: when only conditional recommendations remain and different conditions lead to
+  different levels ("if positive, go to A&E; if negative, see your GP"), the answer leaves the
+  plan to a fact it does not know: "unknown".
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -23,6 +35,7 @@ __all__ = ["Recommendation", "recommendations", "triage_from_text"]
 
 # a self-care phrase carries its own negation ("no need to see a doctor", "nothing is wrong")
 _SELF_CARE = "self_care"
+_ESCALATED = frozenset({"emergency", "urgent"})  # what still counts in an answer that declines
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,7 @@ class _TriageRules:
     conditional: Matcher
     not_conditional: Matcher | None
     undecided: Matcher | None
+    declined: Matcher | None
 
 
 @cache
@@ -49,6 +63,7 @@ def _rules() -> _TriageRules:
         conditional=conditional,
         not_conditional=compile_fragments(lex.not_conditional, lex.terms, file, "not_conditional"),
         undecided=compile_fragments(lex.undecided, lex.terms, file, "undecided"),
+        declined=compile_fragments(lex.declined, lex.terms, file, "declined"),
     )
 
 
@@ -59,6 +74,7 @@ class Recommendation:
     end: int
     negated: bool
     conditional: bool
+    branch: int = -1  # the index of the conditional clause holding it, -1 when unconditional
 
 
 def recommendations(text: str) -> list[Recommendation]:
@@ -69,10 +85,16 @@ def recommendations(text: str) -> list[Recommendation]:
         (level, m.start(), m.end()) for level, regex in rules.levels for m in regex.finditer(text)
     ]
     found = _decided(text, found, rules.undecided)
+    if found and rules.declined is not None and rules.declined.search(text) is not None:
+        found = [f for f in found if f[0] in _ESCALATED]
     if not found:
         return []
     context = Context(text, decision_scope().context)
     conditional = conditional_spans(text, rules.conditional, rules.not_conditional)
+
+    def branch(start: int) -> int:
+        return next((i for i, (cs, ce) in enumerate(conditional) if cs <= start < ce), -1)
+
     return sorted(
         (
             Recommendation(
@@ -80,7 +102,8 @@ def recommendations(text: str) -> list[Recommendation]:
                 start=s,
                 end=e,
                 negated=context.negated(s, TRIAGE, inside=(s, e) if level == _SELF_CARE else None),
-                conditional=any(cs <= s < ce for cs, ce in conditional),
+                conditional=branch(s) >= 0,
+                branch=branch(s),
             )
             for level, s, e in found
         ),
@@ -99,9 +122,41 @@ def _decided(
     return [f for f in found if not any(s <= f[1] < e for s, e in open_)]
 
 
+# what may stand between two options offered as either/or: "A&E or a minor injuries unit"
+_EITHER_OR = re.compile(r"[^.;:!?()]{0,12}?\bor\b[^.;:!?()]{0,12}", re.I)
+
+
+def _urgency(level: str) -> int:
+    return TRIAGE_ORDER.index(level)  # 0 is the most urgent
+
+
+def _either_or(text: str, a: Recommendation, b: Recommendation) -> bool:
+    """Whether two recommendations stand side by side as options ("A&E or a minor injuries
+    unit"); overlapping ones are one phrase read twice, not two options."""
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    if second.start < first.end:
+        return False
+    return _EITHER_OR.fullmatch(text, first.end, second.start) is not None
+
+
+def _alternatives(text: str, pool: list[Recommendation]) -> list[Recommendation]:
+    """The pool without each emergency offered beside a less urgent option."""
+
+    def optional(r: Recommendation) -> bool:
+        return r.level == TRIAGE_ORDER[0] and any(
+            q.level != r.level and _either_or(text, r, q) for q in pool
+        )
+
+    return [r for r in pool if not optional(r)] or pool
+
+
 def triage_from_text(text: str) -> str:
     recs = [r for r in recommendations(text) if not r.negated]
-    for pool in ([r for r in recs if not r.conditional], recs):
-        if pool:
-            return min((r.level for r in pool), key=TRIAGE_ORDER.index)
-    return UNKNOWN
+    plain = [r for r in recs if not r.conditional]
+    if plain:
+        return min((r.level for r in _alternatives(normalize(text), plain)), key=_urgency)
+    by_branch: dict[int, str] = {}
+    for r in recs:
+        by_branch[r.branch] = min(by_branch.get(r.branch, r.level), r.level, key=_urgency)
+    levels = set(by_branch.values())
+    return levels.pop() if len(levels) == 1 else UNKNOWN

@@ -18,6 +18,11 @@ HELDOUT = LABELED.with_name("heldout_decisions.yaml")
 HELDOUT_ANSWERS: list[dict[str, Any]] = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))[
     "answers"
 ]
+HELDOUT2 = LABELED.with_name("heldout2_decisions.yaml")
+HELDOUT2_ANSWERS: list[dict[str, Any]] = yaml.safe_load(HELDOUT2.read_text(encoding="utf-8"))[
+    "answers"
+]
+LABELED_SETS = {"dev": ANSWERS, "heldout": HELDOUT_ANSWERS, "heldout2": HELDOUT2_ANSWERS}
 ALL = [*DECISION_VALUES, *OPEN_DECISIONS]
 MIN_ACCURACY = {"triage": 0.95}
 MIN_OTHER = 0.90
@@ -51,11 +56,12 @@ def test_labeled_file_is_complete() -> None:
         assert counts[name] >= least, name
 
 
-@pytest.mark.parametrize("labeled", ["dev", "heldout"])
+@pytest.mark.parametrize("labeled", sorted(LABELED_SETS))
 @pytest.mark.parametrize("name", ALL)
 def test_labeled_accuracy(name: str, labeled: str) -> None:
-    """The dev file, and the held-out file of another annotator (a second dev set now)."""
-    answers = ANSWERS if labeled == "dev" else HELDOUT_ANSWERS
+    """The dev file, and the held-out files of other annotators (dev sets now: the held-out
+    measure is a later file this test does not read)."""
+    answers = LABELED_SETS[labeled]
     items = [a for a in answers if name in a["decisions"]]
     wrong = [
         (a["id"], got, a["decisions"][name])
