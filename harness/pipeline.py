@@ -168,7 +168,7 @@ def execute(
     results = prepared.options.results
     run_dir = results / prepared.run_id
     clock = _Stopwatch()
-    assessor = AnswerAssessor(prepared.loaded, prepared.cases)
+    assessor = AnswerAssessor(prepared.loaded, prepared.cases, keep=True)
     ahead = AssessAhead(assessor)
 
     def received(answer: Answer) -> None:
@@ -198,7 +198,9 @@ def execute(
         if prepared.options.record:
             write_cassettes(prepared.loaded.path, prepared.runs, prepared.cases, answers)
         run_dir.mkdir(parents=True, exist_ok=True)
+        assessor.recall(store.assessments(assessor.keys(answers)))
         rows = assessor.rows(answers)
+        store.put_assessments(assessor.fresh)
         clock.lap("detect")
         with (run_dir / "responses.jsonl").open("w", encoding="utf-8") as fh:
             for row in rows:

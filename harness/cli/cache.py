@@ -34,7 +34,7 @@ def stats(results: Path) -> None:
     console = stdout_console()
     console.print(
         f"{s.path}: {s.rows} rows ({s.ok} answers, {s.failed} failures), "
-        f"{s.size_bytes / 1e6:.1f} MB"
+        f"{s.assessments} stored assessments, {s.size_bytes / 1e6:.1f} MB"
     )
     for model, n in sorted(s.models.items()):
         console.print(f"  {model}: {n}")
@@ -45,7 +45,7 @@ def stats(results: Path) -> None:
 @click.option("--model", help="Only this backend:model.")
 @click.confirmation_option(prompt="Delete the stored responses?")
 def clear(results: Path, model: str | None) -> None:
-    """Delete stored responses (all, or one model's)."""
+    """Delete stored responses (all, or one model's) and every stored assessment."""
     from harness.pipeline import STORE_NAME
     from harness.store import ResponseStore
 

@@ -87,10 +87,25 @@ def _m003_history(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX run_metrics_trend ON run_metrics (metric, model, axis)")
 
 
+def _m004_assessments(db: sqlite3.Connection) -> None:
+    """What the detectors and extractors made of a stored answer, so that a rerun from the cache
+    reads it instead of assessing again; the key holds the fingerprint of the detectors' code
+    and lexicons, so a changed rule never serves an old result."""
+    db.execute(
+        """
+        CREATE TABLE assessments (
+            key TEXT PRIMARY KEY,        -- hash of fingerprint, text, decisions, case context
+            assessment_json TEXT NOT NULL
+        )
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_responses", _m001_responses),
     ("002_runs", _m002_runs),
     ("003_history", _m003_history),
+    ("004_assessments", _m004_assessments),
 ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +27,10 @@ class StoreStats:
     failed: int
     models: dict[str, int]
     size_bytes: int
+    assessments: int = 0
+
+
+_CHUNK = 500  # keys per query: under SQLite's limit on bound parameters
 
 
 def _now() -> str:
@@ -139,6 +143,40 @@ class ResponseStore:
             (run_id, suite, suite_file, _now(), json.dumps(models), scorecard_path),
         )
 
+    def assessments(self, keys: Iterable[str]) -> dict[str, str]:
+        """Stored assessments (JSON) of the keys that have one."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, str] = {}
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._db.execute(
+                    f"SELECT key, assessment_json FROM assessments WHERE key IN ({marks})",  # noqa: S608 - placeholders only
+                    chunk,
+                )
+            )
+        return found
+
+    def put_assessments(self, assessments: Mapping[str, str]) -> None:
+        """In one transaction: derived data, recomputed if a kill -9 loses it."""
+        if not assessments:
+            return
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO assessments VALUES (?, ?)", assessments.items()
+            )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
     def stats(self) -> StoreStats:
         rows, ok = self._db.execute(
             "SELECT COUNT(*), COALESCE(SUM(status = 'ok'), 0) FROM responses"
@@ -147,9 +185,13 @@ class ResponseStore:
             self._db.execute("SELECT backend || ':' || model, COUNT(*) FROM responses GROUP BY 1")
         )
         size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
-        return StoreStats(self.path, rows, ok, rows - ok, models, size)
+        (assessed,) = self._db.execute("SELECT COUNT(*) FROM assessments").fetchone()
+        return StoreStats(self.path, rows, ok, rows - ok, models, size, assessed)
 
     def clear(self, model: str | None = None) -> int:
+        """Deletes responses; every stored assessment goes too (they are derived, and keyed by
+        text rather than by model)."""
+        self._db.execute("DELETE FROM assessments")
         if model is None:
             cur = self._db.execute("DELETE FROM responses")
         else:

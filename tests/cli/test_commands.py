@@ -60,7 +60,7 @@ def test_cache_stats_counts_failures_and_clear_empties(
 ) -> None:
     main(["cache", "stats", "--results", str(results)])
     out = capsys.readouterr().out
-    assert "10 rows (0 answers, 10 failures)" in out
+    assert "10 rows (0 answers, 10 failures), 0 stored assessments" in out  # failures: none
     main(["cache", "clear", "--results", str(results), "--yes"])
     main(["cache", "stats", "--results", str(results)])
     assert "0 rows" in capsys.readouterr().out

@@ -97,3 +97,15 @@ def test_every_request_field_but_meta_is_in_the_cache_key() -> None:
     for name, value in changed.items():
         assert replace(REQUEST, **{name: value}).cache_key(IDENTITY) != base, name
     assert replace(REQUEST, meta={"case_id": "x"}).cache_key(IDENTITY) == base
+
+
+def test_assessments_round_trip_in_chunks_and_go_with_a_clear(tmp_path: Path) -> None:
+    stored = {f"k{i}": f'{{"flags": [], "n": {i}}}' for i in range(1203)}  # three chunks
+    with ResponseStore(tmp_path / "h.sqlite") as store:
+        store.put_assessments(stored)
+        wanted = [*stored, "missing", "k0"]
+        assert store.assessments(wanted) == stored
+        assert store.stats().assessments == 1203
+        _put(store, "r", Response(Status.ok, text="answer"))
+        store.clear("local:other")  # any clear: assessments are derived, keyed by text
+        assert store.assessments(wanted) == {} and store.get("r") is not None
