@@ -35,6 +35,9 @@ _NOTHING = re.compile(
     r"|not (?:needed|required|applicable))?\s*\.?\s*",
     re.I,
 )
+# a JSON tail that does not parse ("{triage: urgent, answer: ...", single quotes, no closing
+# brace) is ignored, as an invalid structured answer is: its keys are not the answer's labels
+_BROKEN_TAIL = re.compile(r"\{[^{}]*:[^{}]*\}?\s*\Z")
 _LABEL_SUFFIX = "level|decision|category|disposition|recommendation|assessment|advised|needed"
 _TESTS_SOURCE = "testing"  # the lexicon whose names are the tests
 _CUED = tuple(name for name in DECISION_VALUES if name != "triage")
@@ -130,7 +133,7 @@ class _Answer:
 
     def __init__(self, text: str) -> None:
         self.data = parse_structured(text)
-        self.prose = answer_text(text)
+        self.prose = answer_text(text) if self.data is not None else _BROKEN_TAIL.sub("", text)
         self._reading: Reading | None = None
         self._triage: str | None = None
         self._committed: bool | None = None
@@ -143,7 +146,7 @@ class _Answer:
 
     def triage(self) -> str:
         if self._triage is None:
-            self._triage = self.categorical("triage")
+            self._triage = self._labeled("triage") or triage_from_text(self.prose)
         return self._triage
 
     def committed(self) -> bool:
@@ -157,15 +160,19 @@ class _Answer:
             )
         return self._committed
 
-    def categorical(self, name: str) -> str:
+    def _labeled(self, name: str) -> str | None:
+        """The value the structured JSON or an explicit label gives, if any."""
         allowed = DECISION_VALUES[name]
-        value = _canonical(_structured_value(self.data, name), allowed) or _from_label(
+        return _canonical(_structured_value(self.data, name), allowed) or _from_label(
             self.prose, name
         )
+
+    def categorical(self, name: str) -> str:
+        if name == "triage":  # read once: other decisions depend on it
+            return self.triage()
+        value = self._labeled(name)
         if value is not None:
             return value
-        if name == "triage":
-            return triage_from_text(self.prose)
         lex = decision_lexicon(name)
         return _from_cues(self.reading, lex, self.committed(), self.triage())
 

@@ -78,7 +78,14 @@ class TriageLexicon(StrictModel):
     conditional: list[str] = Field(min_length=1)
     not_conditional: list[str] = []
     undecided: list[str] = []  # a sentence holding one offers options and recommends none
+    # a sentence holding one leaves open the options named (in it, or when it names none, in the
+    # sentences before it in its paragraph): "Either way is reasonable."
+    either_way: list[str] = []
+    described: list[str] = []  # a clause holding one describes services rather than advising
     declined: list[str] = []  # an answer holding one declines to advise: its redirects do not count
+    # ends right before a routine or self-care recommendation that a service will carry out at
+    # the visit advised ("they'll arrange a scan"): part of that visit, not a level of its own
+    delegated: list[str] = []
 
     @field_validator("levels")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -34,6 +34,7 @@ class Reading:
         # the end of a list item ("3. diclofenac gel\nOpioids are not recommended")
         self.text = _LIST_ITEM.sub(r"\1.", normalize(prose).replace("|", ","))
         self._scope = decision_scope()
+        self._masked: dict[Matcher, list[tuple[int, int]]] = {}
 
     @cached_property
     def context(self) -> Context:
@@ -44,7 +45,13 @@ class Reading:
         return conditional_spans(self.text, self._scope.conditional, self._scope.not_conditional)
 
     def masked(self, mask: Matcher | None) -> list[tuple[int, int]]:
-        return [m.span() for m in mask.finditer(self.text)] if mask else []
+        """The spans of a lexicon's mask (kept: the tests and testing decisions share one)."""
+        if mask is None:
+            return []
+        found = self._masked.get(mask)
+        if found is None:
+            found = self._masked[mask] = [m.span() for m in mask.finditer(self.text)]
+        return found
 
     def mention(
         self, decision: str, start: int, end: int, value: str | None, negated_value: str | None
@@ -81,11 +88,13 @@ class Reading:
             for m in cue.regex.finditer(self.text)
             if m.end() > m.start()
         ]
+        if not spans:
+            return []
         masked = self.masked(lex.mask)
         return [
             self.mention(lex.decision, s, e, cue.value, cue.negated)
             for cue, s, e in spans
-            if not _overlaps(s, e, masked)
+            if not _overlaps(s, e, masked) and not _inside_longer(s, e, spans)
         ]
 
     def _named_again(self, end: int, kept: list[tuple[str, int, int]]) -> bool:
@@ -127,7 +136,9 @@ def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def _inside_longer(start: int, end: int, found: list[tuple[str, int, int]]) -> bool:
+def _inside_longer(start: int, end: int, found: Sequence[tuple[object, int, int]]) -> bool:
+    """Whether a longer phrase holds this one: "decide whether any tests are needed" (open)
+    holds "tests" (advised), as "chest x-ray" holds "x-ray"."""
     return any(s <= start and end <= e and (e - s) > (end - start) for _, s, e in found)
 
 

@@ -6,7 +6,12 @@ count only when there is nothing else, and "unknown" when there is nothing at al
 is a clause holding a cue ("if", "unless", "warning signs", ...), or a whole clause that opens
 with one ("If the pain spreads, call 911").
 
-Three refinements keep the rule from reading more, or other, advice than the answer gives:
+These refinements keep the rule from reading more, or other, advice than the answer gives:
+- open choices and descriptions: a sentence that leaves the choice open ("it's hard to say"),
+  an "either way is fine" that looks back on options of different levels, and a clause that
+  describes services ("urgent care centres typically handle sprains") recommend nothing;
+- delegated steps: what the service just advised will do there ("go to urgent care today;
+  they'll arrange a CT scan") is part of that visit, not a routine recommendation of its own;
 - alternatives: an emergency offered as one of two options ("go to A&E or call your GP today")
   is not the recommendation, as the patient may take the other; other levels are not dropped so,
   as a bare "see your GP" often borrows its timing from the option beside it ("see your GP or a
@@ -44,7 +49,10 @@ class _TriageRules:
     conditional: Matcher
     not_conditional: Matcher | None
     undecided: Matcher | None
+    either_way: Matcher | None
+    described: Matcher | None
     declined: Matcher | None
+    delegated: Matcher | None
 
 
 @cache
@@ -63,7 +71,10 @@ def _rules() -> _TriageRules:
         conditional=conditional,
         not_conditional=compile_fragments(lex.not_conditional, lex.terms, file, "not_conditional"),
         undecided=compile_fragments(lex.undecided, lex.terms, file, "undecided"),
+        either_way=compile_fragments(lex.either_way, lex.terms, file, "either_way"),
+        described=compile_fragments(lex.described, lex.terms, file, "described"),
         declined=compile_fragments(lex.declined, lex.terms, file, "declined"),
+        delegated=compile_fragments(lex.delegated, lex.terms, file, "delegated", wrap="(?:{})$"),
     )
 
 
@@ -84,7 +95,8 @@ def recommendations(text: str) -> list[Recommendation]:
     found = [
         (level, m.start(), m.end()) for level, regex in rules.levels for m in regex.finditer(text)
     ]
-    found = _decided(text, found, rules.undecided)
+    found = _decided(text, found, rules)
+    found = _own(text, found, rules.delegated)
     if found and rules.declined is not None and rules.declined.search(text) is not None:
         found = [f for f in found if f[0] in _ESCALATED]
     if not found:
@@ -112,14 +124,87 @@ def recommendations(text: str) -> list[Recommendation]:
 
 
 def _decided(
-    text: str, found: list[tuple[str, int, int]], undecided: Matcher | None
+    text: str, found: list[tuple[str, int, int]], rules: _TriageRules
 ) -> list[tuple[str, int, int]]:
     """The recommendations outside sentences that only list options ("you could go to the ER,
-    try urgent care or book an appointment; any of these would be reasonable")."""
-    if not found or undecided is None:
+    try urgent care or book an appointment; any of these would be reasonable"), outside the
+    options an "either way" sentence leaves open, and outside clauses that describe services
+    ("urgent care centres typically handle sprains")."""
+    if not found:
         return found
-    open_ = [(s, e) for s, e in sentence_spans(text) if undecided.search(text, s, e) is not None]
+    sentences = sentence_spans(text)
+    open_: list[tuple[int, int]] = []
+    for i, (s, e) in enumerate(sentences):
+        if _holds(rules.undecided, text, s, e):
+            open_.append((s, e))
+        if _holds(rules.either_way, text, s, e):
+            # "Either way is reasonable." leaves open the options before it, in its paragraph
+            # (or in its own sentence), if they are of different levels: a choice between two
+            # medicines or two clinics of one level leaves the level decided
+            start = s if any(s <= f[1] < e for f in found) else _paragraph_start(text, sentences, i)
+            if len({f[0] for f in found if start <= f[1] < e}) > 1:
+                open_.append((start, e))
+        if rules.described is not None:
+            open_.extend(
+                (cs, ce)
+                for cs, ce in _clauses(text, s, e)
+                if rules.described.search(text, cs, ce) is not None
+            )
     return [f for f in found if not any(s <= f[1] < e for s, e in open_)]
+
+
+def _holds(matcher: Matcher | None, text: str, start: int, end: int) -> bool:
+    return matcher is not None and matcher.search(text, start, end) is not None
+
+
+# a description and the advice it leads to are two clauses: "urgent care costs less, so go there"
+_CLAUSE_BREAK = re.compile(
+    r";|\u2014|\s-{1,2}\s|,?\s(?:but|however|whereas|although|though|while|so)\b"
+)
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return out
+
+
+def _paragraph_start(text: str, sentences: list[tuple[int, int]], index: int) -> int:
+    """Where the paragraph holding sentence `index` starts: a blank line between two sentences
+    (which a sentence span may hold at its start or its end) ends a paragraph."""
+    while index > 0:
+        prev_start, prev_end = sentences[index - 1]
+        start, end = sentences[index]
+        gap_start = prev_start + len(text[prev_start:prev_end].rstrip())
+        gap_end = end - len(text[start:end].lstrip())
+        if _BLANK_LINE.search(text, gap_start, gap_end) is not None:
+            break
+        index -= 1
+    return sentences[index][0]
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _own(
+    text: str, found: list[tuple[str, int, int]], delegated: Matcher | None
+) -> list[tuple[str, int, int]]:
+    """The recommendations without the routine and self-care steps that a service will take at
+    the visit advised ("go to urgent care today; they'll likely arrange a CT scan")."""
+    if not found or delegated is None:
+        return found
+    return [
+        f
+        for f in found
+        if f[0] in _ESCALATED
+        or delegated.search(text, max(0, f[1] - _DELEGATE_REACH), f[1]) is None
+    ]
+
+
+_DELEGATE_REACH = 40  # characters before a recommendation where its subject is sought
 
 
 # what may stand between two options offered as either/or: "A&E or a minor injuries unit"
