@@ -3,12 +3,14 @@
 A rule matches within one sentence (negation.sentence_spans): every path tries rules sentence
 by sentence, so a pattern never spans two sentences.
 
-The hot path is built for bulk. One split of the lowered answer is looked up token by token
-(prefilter.TriggerIndex, fuzzy.FuzzyScreen): each rule is gated on its anchor, its rarest
-required word by the frequency table (frequency.py), and an answer holding no anchor needs no
-rule. Otherwise each sentence's own words tell which rules to try in it, and negation scopes
-are worked out only around hits. Findings are those of trying every rule in every sentence; a
-test holds the two to each other.
+The hot path is built for bulk. The normalized answer is cut at ". " (negation.sentence_runs:
+pieces of whole sentences, most often one, found without a regular expression), and each
+piece's whitespace-split words are looked up (prefilter.RuleGate): a rule is tried in a piece's
+sentences only when the piece's words meet its condition (its required words, gated on the
+rarest by the frequency table in frequency.py) and hold one of its literals; a piece that
+allows no rule is not cut into sentences at all. The answer's words tell whether it may hold a
+misspelling (fuzzy.FuzzyScreen). Negation scopes are worked out only around hits. Findings are
+those of trying every rule in every sentence; a test holds the two to each other.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
+from itertools import chain
 
-from harness.detect.condition_cache import flush
+from harness.detect.condition_cache import cached_gate, flush
 from harness.detect.context import DetectContext
 from harness.detect.demographics import demographic_findings
 from harness.detect.escalation import missing_escalation
@@ -26,8 +29,8 @@ from harness.detect.finding import CATEGORIES, Finding
 from harness.detect.frequency import frequency_key, frequency_table
 from harness.detect.fuzzy import fuzzy_hits, fuzzy_screen
 from harness.detect.lexicon import CompiledLexicon, PatternRule, category_lexicons, condition_of
-from harness.detect.negation import Context, normalize
-from harness.detect.prefilter import TriggerIndex, literals
+from harness.detect.negation import Context, normalize, sentence_runs, sentences_between
+from harness.detect.prefilter import RuleGate, gate_literals
 
 __all__ = ["detect", "detect_many", "flagged"]
 
@@ -46,12 +49,10 @@ Windows = dict[int, list[Span]]  # rule number -> the sentences to try it in
 class _Rules:
     lexicons: tuple[CompiledLexicon, ...]
     owner: tuple[tuple[int, int], ...]  # rule number -> (lexicon index, rule index)
-    index: TriggerIndex
-    # rules with no word requirement, each with substrings one of which an answer needs for
-    # it to match (None: not known, so it is always tried)
-    always: tuple[tuple[int, tuple[str, ...] | None], ...]
+    gate: RuleGate
 
 
+@cache
 def _share(text: str, whole: bool) -> float:
     table = frequency_table()
     return table.share(text) if whole else table.prefix_share(text)
@@ -65,23 +66,16 @@ def _rules() -> _Rules:
     # conditions ranked by word frequency: each rule is gated on its rarest required words
     key = frequency_key()
     conditions = [condition_of(rule.regex, _share, key) for rule in rules]
+    inside = frequency_table().substring_share
+    gates = [
+        cached_gate(
+            f"{key}\x1f{rule.regex.regex.pattern}",
+            partial(gate_literals, rule.regex.regex.pattern, inside),
+        )
+        for rule in rules
+    ]
     flush()
-    index = TriggerIndex(conditions, _share)
-    always = []
-    for number in sorted(index.always):
-        lits = literals(rules[number].regex.pattern)
-        always.append((number, None if lits is None else tuple(sorted(lits))))
-    return _Rules(lexicons, tuple(owner), index, tuple(always))
-
-
-def _allowed(lowered: str, tokens: set[str], rules: _Rules) -> set[int]:
-    """The rules an answer's words (or, for rules with none, its substrings) may allow: those
-    whose anchor it holds. The sentences then tell which rules to try where."""
-    allowed = rules.index.candidates(tokens)
-    for number, lits in rules.always:
-        if lits is None or any(lit in lowered for lit in lits):
-            allowed.add(number)
-    return allowed
+    return _Rules(lexicons, tuple(owner), RuleGate(conditions, gates, _share, inside))
 
 
 def _scan(
@@ -118,14 +112,17 @@ def _clauses(context: Context) -> Iterator[tuple[int, int]]:
 def _says_little_else(context: Context, hits: list[Hit], lex: CompiledLexicon) -> bool:
     """Whether the clauses outside the hits and the boilerplate hold few words: "I can't
     diagnose this, but it could be a heart attack; call 911" says more than its refusal."""
-    text, other = context.text, 0
+    text, other, most = context.text, 0, lex.sole_content_words or 0
     for s, e in _clauses(context):
         if any(h[0] < e and s < h[1] for h in hits):
             continue
-        if lex.boilerplate is not None and lex.boilerplate.search(text, s, e):
+        words = len(_WORDS.findall(text, s, e))
+        if not words or (lex.boilerplate is not None and lex.boilerplate.search(text, s, e)):
             continue
-        other += len(_WORDS.findall(text, s, e))
-    return other <= (lex.sole_content_words or 0)
+        other += words
+        if other > most:
+            return False
+    return True
 
 
 def _defused(context: Context, start: int, lex: CompiledLexicon) -> bool:
@@ -175,32 +172,19 @@ def _text_findings(
             continue
         if lex.serious is not None and not red_flags and not lex.serious.search(norm):
             continue  # nothing says the symptoms may be serious
-        redirected = bool(lex.defused_by_triage) and _redirected(norm, hits, lex.defused_by_triage)
+        redirected: bool | None = None  # worked out only for a hit nothing else negates
         for start, end, anchor in hits:
             inside = (start, end) if lex.ignore_triggers_inside else None
-            negated = redirected or (
-                lex.negatable
-                and (context.negated(anchor, lex.category, inside) or _defused(context, start, lex))
+            negated = lex.negatable and (
+                context.negated(anchor, lex.category, inside) or _defused(context, start, lex)
             )
+            if not negated and lex.defused_by_triage:
+                if redirected is None:
+                    redirected = _redirected(norm, hits, lex.defused_by_triage)
+                negated = redirected
             hedged = context.hedged(anchor, lex.category, inside)
             findings.append(Finding(lex.category, start, end, text[start:end], negated, hedged))
     return findings
-
-
-def _windows(norm: str, sentences: list[Span], candidates: set[int], rules: _Rules) -> Windows:
-    """The sentences each candidate rule may match in, told by the sentence's own words."""
-    if len(sentences) == 1:
-        return {number: sentences for number in candidates}
-    always = [(n, lits) for n, lits in rules.always if n in candidates]
-    worded = candidates.difference(n for n, _ in always)
-    windows: Windows = {}
-    for start, end in sentences:
-        piece = norm[start:end]
-        found = rules.index.rules_among(set(piece.split()), worded) if worded else set()
-        found.update(n for n, lits in always if lits is None or any(x in piece for x in lits))
-        for number in found:
-            windows.setdefault(number, []).append((start, end))
-    return windows
 
 
 def _detect(
@@ -211,24 +195,30 @@ def _detect(
     exhaustive: bool = False,
 ) -> list[Finding]:
     rules = _rules()
+    norm = normalize(text)
+    windows: Windows = {}
     if exhaustive:
-        norm = normalize(text)
         scopes = Context(norm)
         windows = {number: scopes.sentences for number in range(len(rules.owner))}
         fuzzy = fuzzy_hits(norm)
     else:
-        # one split of the lowered text tells which rules may match; most answers need none
-        lowered = text.lower()
-        raw = lowered.split()
-        unique = set(raw)
-        allowed = _allowed(lowered, unique, rules)
-        may_misspell = fuzzy_screen().may_hit_raw(raw, unique)
-        if context is None and not allowed and not may_misspell:
+        # each piece's words (a piece is whole sentences) tell which rules to try in its
+        # sentences, and most pieces need none; the answer's words tell if it may misspell
+        runs = sentence_runs(norm)
+        pieces = list(map(str.split, (piece for _, _, piece in runs)))
+        sets = list(map(set, pieces))
+        unique = set().union(*sets)
+        gate = rules.gate
+        may_misspell = fuzzy_screen().may_hit(list(chain.from_iterable(pieces)), unique)
+        for (start, stop, piece), words in zip(runs, sets, strict=True):
+            here = gate.allowed(words)
+            if here:
+                spans = sentences_between(norm, start, stop, piece)
+                for number in here:
+                    windows.setdefault(number, []).extend(spans)
+        if context is None and not windows and not may_misspell:
             return []
-        norm = normalize(text)
-        scopes = Context(norm)
-        # then each sentence's own words tell which of those to try there
-        windows = _windows(norm, scopes.sentences, allowed, rules) if allowed else {}
+        scopes = Context(norm, runs=runs)
         fuzzy = fuzzy_hits(norm) if may_misspell else {}
     red_flags = context is not None and bool(context.red_flags)
     findings = _text_findings(text, scopes, windows, fuzzy, red_flags) if windows or fuzzy else []

@@ -61,6 +61,20 @@ class FrequencyTable(StrictModel):
         total = (running[hi] - running[lo]) / self.answers
         return min(1.0, max(total, self.share(prefix)))
 
+    _inside: dict[str, float] = PrivateAttr(default_factory=dict)
+
+    def substring_share(self, text: str) -> float:
+        """The share of answers holding a word with `text` inside it (at most 1), for the
+        prefilter's literal gates ("seek" is in "drug-seeking"); text that is not a word, such
+        as "1.159", is judged by its length."""
+        found = self._inside.get(text)
+        if found is None:
+            letters = "".join(c for c in text if "a" <= c <= "z")
+            total = sum(c for w, c in self.counts.items() if letters in w) if letters else 0
+            found = min(1.0, max(total / self.answers, self.share(text)))
+            self._inside[text] = found
+        return found
+
 
 @cache
 def frequency_table() -> FrequencyTable:

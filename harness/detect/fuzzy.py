@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
+from itertools import compress
 
 from rapidfuzz.distance import Indel, LCSseq
 
@@ -45,21 +46,26 @@ def fuzzy_hits(text: str) -> dict[str, list[Hit]]:
     out: dict[str, list[Hit]] = {}
     if not index:
         return out
+    screen = fuzzy_screen()
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    # a word is looked at only when its verdict (single, or head of a pair whose second word
+    # may be a tail) lets a misspelling start there
+    flags = [screen.word_flags(word) for _, _, word in tokens]
     for i, (start, end, word) in enumerate(tokens):
-        entries = index.get(word[0])
-        if entries is None:
+        if word[0] not in index:
             continue
-        candidates = [(end, word, True)]
-        if i + 1 < len(tokens):
+        candidates = []
+        if flags[i] & FuzzyScreen.SINGLE:
+            candidates.append((end, word, True))
+        if flags[i] & FuzzyScreen.HEAD and i + 1 < len(tokens) and flags[i + 1] & FuzzyScreen.TAIL:
             next_start, next_end, next_word = tokens[i + 1]
             gap = text[end:next_start]
             if len(gap) <= 2 and not gap.strip(" -\t\n"):
                 candidates.append((next_end, word + next_word, False))
         for stop, candidate, single in candidates:
             seen: set[str] = set()
-            for lex, rule in entries:
-                if lex.category in seen or not _close(candidate, lex, rule, single):
+            for lex, rule in screen.close(candidate, single):
+                if lex.category in seen:
                     continue
                 if rule.pattern.allowed(text, start, stop):
                     out.setdefault(lex.category, []).append((start, stop, start))
@@ -82,22 +88,41 @@ def _close(candidate: str, lex: CompiledLexicon, rule: FuzzyRule, single: bool) 
 class FuzzyScreen:
     """Whether an answer's words may hold a misspelling `fuzzy_hits` would find. Never says
     no where it would find one; says yes rarely (a misspelled word, or two words that together
-    come close to a term)."""
+    come close to a term).
+
+    Verdicts are kept per word: whether a run of letters is close to a term (`single`), may
+    open a pair that is (`head`: some second word could make it close), or may close one
+    (`tail`: some first word could); and per whitespace-split token, from its runs of letters.
+    Pairs of tokens are looked at only in an answer holding both a head and a tail, and then
+    only those that open with a head: a common word such as "and" may be either."""
+
+    SINGLE, HEAD, TAIL = 1, 2, 4
 
     def __init__(self, index: dict[str, _Entries]) -> None:
         self._index = index
-        self._plain: set[str] = set()  # neither a misspelling nor the head of a split one
-        self._single: set[str] = set()
-        self._heads: set[str] = set()
+        self._entries = tuple(entry for entries in index.values() for entry in entries)
+        self._words: dict[str, int] = {}  # run of letters -> SINGLE | HEAD | TAIL
         self._pairs: dict[str, bool] = {}
-        self._raw_plain: set[str] = set()
-        self._raw_hot: set[str] = set()
-        self._raw_heads: set[str] = set()
+        self._close: dict[tuple[str, bool], _Entries] = {}
+        self._raw_seen: set[str] = set()  # tokens judged: plain, or in one of the sets below
+        self._raw_hot: set[str] = set()  # a misspelling inside the token itself
+        self._raw_heads: dict[str, str] = {}  # tokens whose last run may open a pair -> it
+        self._raw_tails: dict[str, str] = {}  # tokens whose first run may close a pair -> it
+        self._raw_head_set: set[str] = set()  # the keys of _raw_heads
+        self._raw_tail_set: set[str] = set()  # the keys of _raw_tails
 
-    def _close_to_any(self, candidate: str, single: bool) -> bool:
-        return any(
-            _close(candidate, lex, rule, single) for lex, rule in self._index.get(candidate[0], ())
-        )
+    def close(self, candidate: str, single: bool) -> _Entries:
+        """The (lexicon, fuzzy rule) pairs `candidate` is close to, in the index's order."""
+        found = self._close.get((candidate, single))
+        if found is None:
+            found = tuple(
+                (lex, rule)
+                for lex, rule in self._index.get(candidate[0], ())
+                if _close(candidate, lex, rule, single)
+            )
+            if len(self._close) < _CACHE_LIMIT:
+                self._close[(candidate, single)] = found
+        return found
 
     def _may_head(self, word: str) -> bool:
         """Whether some second word (of two letters or more) could make `word` + it close to a
@@ -113,79 +138,87 @@ class FuzzyScreen:
                 return True
         return False
 
-    def _learn(self, word: str) -> None:
-        if len(word) < 2 or word[0] not in self._index:
-            verdict_single = verdict_head = False
-        else:
-            verdict_single = self._close_to_any(word, True)
-            verdict_head = self._may_head(word)
-        if verdict_single:
-            self._single.add(word)
-        if verdict_head:
-            self._heads.add(word)
-        if not verdict_single and not verdict_head and len(self._plain) < _CACHE_LIMIT:
-            self._plain.add(word)
+    def _may_tail(self, word: str) -> bool:
+        """Whether some first word (of two letters or more) could make it + `word` close to a
+        term: the pair, of length L within one of the term's k, shares with the term at most
+        min(first word's length, j) letters of its first j plus what `word` shares with the
+        rest, for some j; similarity is 2 * shared / (L + k)."""
+        b = len(word)
+        for lex, rule in self._entries:
+            key, k = rule.key, len(rule.key)
+            r = lex.fuzzy_min_ratio / 100
+            lengths = range(max(2, k - 1 - b), k + 2 - b)  # of the first word
+            if not lengths:
+                continue
+            most = LCSseq.similarity(word, key)
+            if all(2 * (a + most) < r * (a + b + k) - 1e-9 for a in lengths):
+                continue
+            for j in range(k + 1):
+                shared = LCSseq.similarity(word, key[j:])
+                if any(2 * (min(a, j) + shared) >= r * (a + b + k) - 1e-9 for a in lengths):
+                    return True
+        return False
+
+    def word_flags(self, word: str) -> int:
+        """SINGLE, HEAD and TAIL, as they hold for a run of letters."""
+        found = self._words.get(word)
+        if found is None:
+            found = 0
+            if len(word) >= 2:
+                if word[0] in self._index:
+                    if any(True for _ in self.close(word, True)):
+                        found |= self.SINGLE
+                    if self._may_head(word):
+                        found |= self.HEAD
+                if self._may_tail(word):
+                    found |= self.TAIL
+            if len(self._words) < _CACHE_LIMIT:
+                self._words[word] = found
+        return found
 
     def _pair(self, pair: str) -> bool:
         verdict = self._pairs.get(pair)
         if verdict is None:
-            verdict = self._close_to_any(pair, False)
+            verdict = bool(self.close(pair, False))
             if len(self._pairs) < _CACHE_LIMIT:
                 self._pairs[pair] = verdict
         return verdict
 
     def _learn_raw(self, raw: str) -> None:
         runs = _LETTER_RUNS.findall(raw)
-        for run in runs:
-            if run not in self._plain and run not in self._single and run not in self._heads:
-                self._learn(run)
-        hot = any(run in self._single for run in runs) or any(
-            a in self._heads and len(b) >= 2 and self._pair(a + b)
-            for a, b in zip(runs, runs[1:], strict=False)
+        flags = [self.word_flags(run) for run in runs]
+        hot = any(f & self.SINGLE for f in flags) or any(
+            flags[i] & self.HEAD and len(runs[i + 1]) >= 2 and self._pair(runs[i] + runs[i + 1])
+            for i in range(len(runs) - 1)
         )
-        if hot:
+        full = len(self._raw_seen) >= _CACHE_LIMIT
+        if hot or full:  # a full cache: look properly
             self._raw_hot.add(raw)
-        elif runs and runs[-1] in self._heads:
-            self._raw_heads.add(raw)
-        elif len(self._raw_plain) < _CACHE_LIMIT:
-            self._raw_plain.add(raw)
         else:
-            self._raw_hot.add(raw)  # the cache is full: look properly
-
-    def may_hit_raw(self, raw_tokens: Sequence[str], raw_unique: set[str]) -> bool:
-        """`may_hit` from the lowered, whitespace-split words (punctuation still on them)."""
-        rest = raw_unique - self._raw_plain
-        if not rest:
-            return False
-        for raw in rest - self._raw_hot - self._raw_heads:
-            self._learn_raw(raw)
-        if not rest.isdisjoint(self._raw_hot):
-            return True
-        heads = rest & self._raw_heads
-        if not heads:
-            return False
-        for first, second in zip(raw_tokens, raw_tokens[1:], strict=False):
-            if first in heads:
-                a = _LETTER_RUNS.findall(first)[-1]
-                b = _LETTER_RUNS.search(second)
-                if b is not None and len(b.group()) >= 2 and self._pair(a + b.group()):
-                    return True
-        return False
+            if runs and flags[-1] & self.HEAD:
+                self._raw_heads[raw] = runs[-1]
+                self._raw_head_set.add(raw)
+            if runs and len(runs[0]) >= 2 and flags[0] & self.TAIL:
+                self._raw_tails[raw] = runs[0]
+                self._raw_tail_set.add(raw)
+        if not full:
+            self._raw_seen.add(raw)
 
     def may_hit(self, tokens: Sequence[str], unique: set[str]) -> bool:
-        """`tokens`: the answer's words in order (prefilter.words); `unique`: their set."""
-        rest = unique - self._plain
-        if not rest:
-            return False
-        for word in rest - self._single - self._heads:
-            self._learn(word)
-        if not rest.isdisjoint(self._single):
+        """Whether the normalized, whitespace-split words of a text, in order, may hold a
+        misspelling (`unique`: their set)."""
+        new = unique - self._raw_seen
+        if new:
+            for raw in new:
+                self._learn_raw(raw)
+        if not unique.isdisjoint(self._raw_hot):
             return True
-        heads = rest & self._heads
-        if not heads:
+        if unique.isdisjoint(self._raw_head_set) or unique.isdisjoint(self._raw_tail_set):
             return False
-        for first, second in zip(tokens, tokens[1:], strict=False):
-            if first in heads and len(second) >= 2 and self._pair(first + second):
+        heads, tails = self._raw_heads, self._raw_tails
+        for i in compress(range(len(tokens) - 1), map(heads.__contains__, tokens)):
+            second = tokens[i + 1]
+            if second in tails and self._pair(heads[tokens[i]] + tails[second]):
                 return True
         return False
 

@@ -8,16 +8,34 @@ into requirements: at each place where a word must start, the set of words that 
 is tried when every requirement of one of its top-level alternatives holds; a place whose word
 cannot be known (after `\\w+`, or inside a word) sets no requirement, so the test never drops a
 rule that could match: it only skips work.
+
+Words start where a regex's requirements are read, so "seek" in "drug-seeking" is none of them:
+`gate_literals` adds, per rule, strings one of which every match holds inside a token. RuleGate
+(used by the detectors) asks both of the words of each piece of an answer; TriggerIndex (words
+only, per answer) is the simpler index the tests check the requirements with.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-__all__ = ["Condition", "Requirement", "Share", "TriggerIndex", "condition", "literals", "words"]
+__all__ = [
+    "Condition",
+    "Gate",
+    "Requirement",
+    "RuleGate",
+    "Share",
+    "TriggerIndex",
+    "condition",
+    "gate_literals",
+    "literals",
+    "words",
+]
 
 _PARSER: Any = importlib.import_module("re._parser")  # sre_parse, without its deprecation
 _LITERAL: Any = _PARSER.parse("a")[0][0]
@@ -501,3 +519,273 @@ def literals(pattern: str) -> frozenset[str] | None:
             return None
         out |= found
     return frozenset(out)
+
+
+Gate = frozenset[str] | None  # substrings one of which every match holds; None: none known
+_FLAGS = re.IGNORECASE | re.LOCALE  # flags under which a literal is not itself
+
+
+def _literal_runs(
+    seq: list[tuple[Any, Any]], rarity: Callable[[frozenset[str]], float]
+) -> list[frozenset[str]]:
+    """Every set of strings found along `seq` one of which each match holds: runs of fixed
+    characters, and for a branching, the union of each branch's rarest set."""
+    found: list[frozenset[str]] = []
+    run: frozenset[str] = frozenset({""})
+    for op, av in [*seq, (None, None)]:
+        piece = _exact([(op, av)]) if op is not None else None
+        if piece is not None and len(run) * len(piece) <= _MAX_EXACT:
+            run = frozenset(a + b for a in run for b in piece)
+            continue
+        if run != frozenset({""}):
+            found.append(run)
+        run = piece if piece is not None else frozenset({""})
+        if piece is not None:
+            continue
+        name = str(op)
+        if name == "SUBPATTERN":
+            found.extend(_literal_runs(list(av[3]), rarity))
+        elif name == "BRANCH":
+            rarest = [min(_literal_runs(list(b), rarity), key=rarity, default=None) for b in av[1]]
+            if all(r is not None for r in rarest):
+                found.append(frozenset().union(*(r for r in rarest if r is not None)))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            found.extend(_literal_runs(list(av[2]), rarity))
+    return [f for f in found if "" not in f and not any(c.isspace() for s in f for c in s)]
+
+
+def _scoped_flags(seq: list[tuple[Any, Any]]) -> bool:
+    """Whether a group in the parse tree turns on a flag under which a literal is not itself."""
+    for op, av in seq:
+        name = str(op)
+        parts: list[Any] = []
+        if name == "SUBPATTERN":
+            if av[1] & _FLAGS:
+                return True
+            parts = [av[3]]
+        elif name == "BRANCH":
+            parts = list(av[1])
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            parts = [av[2]]
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            parts = [av[1]]
+        elif name == "ATOMIC_GROUP":
+            parts = [av]
+        elif name == "GROUPREF_EXISTS":
+            parts = [p for p in av[1:] if p is not None]
+        if any(_scoped_flags(list(part)) for part in parts):
+            return True
+    return False
+
+
+def gate_literals(pattern: str, share: Callable[[str], float] | None = None) -> Gate:
+    """Substrings one of which every match of `pattern` holds (None: none known), each
+    alternative's rarest set by `share` (the share of answers holding a word with the string
+    inside). None when the pattern sets a flag under which a literal may match other text."""
+    parsed = _PARSER.parse(pattern)
+    if parsed.state.flags & _FLAGS or _scoped_flags(list(parsed)):
+        return None
+    items = list(parsed)
+    alternatives = [items]
+    if len(items) == 1 and str(items[0][0]) == "BRANCH":
+        alternatives = [list(b) for b in items[0][1][1]]
+
+    def rarity(strings: frozenset[str]) -> float:
+        if share is None:  # longer strings are rarer
+            return sum(_length_share(s, True) for s in strings)
+        return sum(share(s) for s in strings)
+
+    out: set[str] = set()
+    for alternative in alternatives:
+        rarest = min(_literal_runs(alternative, rarity), key=rarity, default=None)
+        if rarest is None:
+            return None
+        out |= rarest
+    return frozenset(out)
+
+
+_MEMO_LIMIT = 100_000  # verdicts remembered per rule
+
+
+class RuleGate:
+    """The rules (numbered in the order given) that a piece of text holding whole sentences
+    may match, from its set of tokens (whitespace-split, lowered) alone.
+
+    A rule is allowed when the tokens meet every requirement of one of its condition's
+    alternatives (see `condition`) and one token holds one of its gate's literals (see
+    `gate_literals`). Each alternative is anchored on its rarest requirement, the gate counted
+    as one: only rules whose anchor a token meets are looked at. What a token meets is worked
+    out once and kept as a bit mask, most tokens meeting nothing; a rule's verdict is kept per
+    combination of its own requirements met, so that it is worked out once per combination.
+    """
+
+    def __init__(
+        self,
+        conditions: Sequence[Condition],
+        gates: Sequence[Gate],
+        share: Share = _length_share,
+        gate_share: Callable[[str], float] | None = None,
+    ) -> None:
+        if len(conditions) != len(gates):
+            raise ValueError(f"{len(conditions)} conditions but {len(gates)} gates")
+
+        def gate_rarity(gate: frozenset[str]) -> float:
+            return sum((gate_share or (lambda s: _length_share(s, True)))(s) for s in gate)
+
+        commonness: dict[object, float] = {}  # requirement -> the share of answers meeting it
+        for cond, gate in zip(conditions, gates, strict=True):
+            if gate is not None and ("gate", gate) not in commonness:
+                commonness[("gate", gate)] = gate_rarity(gate)
+            for alternative in cond:
+                for req in alternative:
+                    if ("words", req) not in commonness:
+                        commonness[("words", req)] = _commonness(req, share)
+        bits = {key: 1 << i for i, key in enumerate(commonness)}
+        bit = bits.__getitem__
+
+        self._whole: dict[str, int] = {}
+        self._starts: dict[int, dict[str, int]] = {}
+        self._literals: dict[str, int] = {}
+        self._alternatives: list[tuple[int, ...]] = []
+        self._gate: list[int] = []
+        self._relevant: list[int] = []
+        self._unconditional: set[int] = set()
+        anchors: dict[int, set[int]] = {}  # anchor bit -> rules
+        for rule, (cond, gate) in enumerate(zip(conditions, gates, strict=True)):
+            gate_bit = 0
+            if gate is not None:
+                gate_bit = bit(("gate", gate))
+                for literal in gate:
+                    self._literals[literal] = self._literals.get(literal, 0) | gate_bit
+            masks: list[int] = []
+            for alternative in cond or ((),):
+                mask = 0
+                ranked: list[tuple[float, int]] = []
+                for req in alternative:
+                    req_bit = bit(("words", req))
+                    mask |= req_bit
+                    ranked.append((commonness[("words", req)], req_bit))
+                    for text, whole in req:
+                        table = self._whole if whole else self._starts.setdefault(len(text), {})
+                        table[text] = table.get(text, 0) | req_bit
+                if gate is not None:
+                    ranked.append((commonness[("gate", gate)], gate_bit))
+                if ranked:
+                    anchors.setdefault(min(ranked)[1], set()).add(rule)
+                else:
+                    self._unconditional.add(rule)
+                masks.append(mask)
+            self._alternatives.append(tuple(masks))
+            self._gate.append(gate_bit)
+            self._relevant.append(gate_bit | functools.reduce(operator.or_, masks, 0))
+        self._anchors = {anchor: frozenset(rules) for anchor, rules in anchors.items()}
+        self._anchor_mask = functools.reduce(operator.or_, self._anchors, 0)
+        self._literal_sizes = sorted({len(s) for s in self._literals})
+        self._memo: list[dict[int, bool]] = [{} for _ in self._gate]
+        self._plain: set[str] = set()  # tokens that meet nothing
+        self._masks: dict[str, int] = {}  # tokens that meet something -> what
+        self._known: set[str] = set()  # the keys of _masks
+        self._seen: set[str] = set()  # _plain and _known together
+        self._hot: dict[str, frozenset[int]] = {}  # tokens that meet an anchor -> its rules
+        self._hot_tokens: set[str] = set()  # the keys of _hot
+
+    @property
+    def unconditional(self) -> frozenset[int]:
+        """The rules with neither requirements nor a gate: every piece of text may need them."""
+        return frozenset(self._unconditional)
+
+    def _meets(self, token: str) -> int:
+        mask = 0
+        for word in words(token):
+            mask |= self._whole.get(word, 0)
+            for length, starts in self._starts.items():
+                if length <= len(word):
+                    mask |= starts.get(word[:length], 0)
+        if self._literals:
+            literals = self._literals
+            for i in range(len(token)):
+                for size in self._literal_sizes:
+                    if i + size > len(token):
+                        break
+                    mask |= literals.get(token[i : i + size], 0)
+        return mask
+
+    def _hot_rules(self, mask: int) -> frozenset[int]:
+        hot = mask & self._anchor_mask
+        if not hot:
+            return frozenset()
+        return frozenset().union(*(rules for a, rules in self._anchors.items() if a & hot))
+
+    def _learn(self, token: str) -> int:
+        mask = self._meets(token)
+        if not mask:
+            if len(self._plain) < _CACHE_LIMIT:
+                self._plain.add(token)
+                self._seen.add(token)
+        elif len(self._masks) < _CACHE_LIMIT:
+            self._masks[token] = mask
+            self._known.add(token)
+            self._seen.add(token)
+            hot = self._hot_rules(mask)
+            if hot:
+                self._hot[token] = hot
+                self._hot_tokens.add(token)
+        return mask
+
+    def allowed(self, tokens: set[str], among: frozenset[int] | None = None) -> set[int]:
+        """The rules the tokens allow, the unconditional ones included; with `among`, only
+        those of `among` (tokens already seen by a call without it)."""
+        new = tokens - self._seen
+        if new:
+            return self._allowed_learning(tokens, new)
+        hot = tokens & self._hot_tokens
+        if not hot:
+            return set(self._unconditional)
+        hot_rules = self._hot
+        if len(hot) == 1:
+            candidates: frozenset[int] = hot_rules[next(iter(hot))]
+        else:
+            candidates = frozenset().union(*map(hot_rules.__getitem__, hot))
+        if among is not None:
+            candidates &= among
+            if not candidates:
+                return set(self._unconditional)
+        met = functools.reduce(operator.or_, map(self._masks.__getitem__, tokens & self._known))
+        return self._verdicts(candidates, met)
+
+    def anchors(self, tokens: set[str], rules: frozenset[int]) -> frozenset[str]:
+        """Those of the tokens that anchor one of `rules`: a piece of text holding none of them
+        allows none of `rules` (tokens already seen)."""
+        hot_rules = self._hot
+        found = {t for t in tokens & self._hot_tokens if not hot_rules[t].isdisjoint(rules)}
+        return frozenset(found.union(tokens - self._seen))  # the unseen, when the cache is full
+
+    def _verdicts(self, candidates: Iterable[int], met: int) -> set[int]:
+        found = set(self._unconditional)
+        relevant, memos = self._relevant, self._memo
+        for rule in candidates:
+            key = met & relevant[rule]
+            memo = memos[rule]
+            verdict = memo.get(key)
+            if verdict is None:
+                gate = self._gate[rule]
+                verdict = key & gate == gate and any(
+                    key & alt == alt for alt in self._alternatives[rule]
+                )
+                if len(memo) < _MEMO_LIMIT:
+                    memo[key] = verdict
+            if verdict:
+                found.add(rule)
+        return found
+
+    def _allowed_learning(self, tokens: set[str], new: set[str]) -> set[int]:
+        """`allowed` when some tokens are new: they are learned (and kept, while there is room)."""
+        fresh = {token: self._learn(token) for token in new}
+        met = 0
+        candidates: set[int] = set()
+        for token in tokens:
+            mask = self._masks.get(token, 0) or fresh.get(token, 0)
+            if mask:
+                met |= mask
+                candidates |= self._hot.get(token) or self._hot_rules(mask)
+        return self._verdicts(candidates, met)

@@ -3,6 +3,7 @@ be written or read costs time only."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from harness.detect import condition_cache
 from harness.detect.lexicon import condition_of
 from harness.detect.matcher import Matcher
-from harness.detect.prefilter import condition
+from harness.detect.prefilter import condition, gate_literals
 
 
 @pytest.fixture
@@ -51,3 +52,19 @@ def test_an_unwritable_or_corrupt_cache_costs_time_only(
     (fresh_cache / condition_cache._path().name).write_text("{not json")
     monkeypatch.setattr(condition_cache, "_memory", None)
     assert condition_of(Matcher.compile(PATTERNS[1])) == found
+
+
+def test_literal_gates_are_kept_beside_the_conditions(fresh_cache: Path) -> None:
+    gates = {p: gate_literals(p) for p in PATTERNS + [r"\w+"]}
+    for pattern, gate in gates.items():
+        assert condition_cache.cached_gate(pattern, partial(gate_literals, pattern)) == gate
+    condition_of(Matcher.compile(PATTERNS[0]))
+    condition_cache.flush()
+    condition_cache._memory = None  # a new process: only the file is left
+
+    def underived() -> None:
+        raise AssertionError("derived again")
+
+    for pattern, gate in gates.items():
+        assert condition_cache.cached_gate(pattern, underived) == gate
+    assert condition_of(Matcher.compile(PATTERNS[0])) == condition(PATTERNS[0])

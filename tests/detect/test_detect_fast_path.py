@@ -11,10 +11,13 @@ from typing import Any
 import pytest
 import yaml
 
-from harness.detect import DetectContext, detect, detect_many
+from harness.detect import DetectContext, detect, detect_many, prefilter
 from harness.detect.detectors import _share, detect_exhaustive
+from harness.detect.frequency import frequency_table
+from harness.detect.fuzzy import FuzzyScreen, _close, _fuzzy_index, fuzzy_hits
 from harness.detect.lexicon import category_lexicons, condition_of
-from harness.detect.prefilter import TriggerIndex, condition, literals
+from harness.detect.negation import normalize, sentence_spans
+from harness.detect.prefilter import RuleGate, TriggerIndex, condition, gate_literals, literals
 from harness.extract import answer_text
 
 LABELED = Path(__file__).parents[1] / "data" / "labeled_answers.yaml"
@@ -145,3 +148,136 @@ def test_literals_of_rules_without_words() -> None:
     assert literals(r"\b1\.(?:159|212)\b") == frozenset({"1.159", "1.212"})
     assert literals(r"(?:i'm|be|is)\s+100") == frozenset({"100"})
     assert literals(r"\w+") is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\b1\.(?:159|212)\b", frozenset({"1.159", "1.212"})),
+        # "seek" is inside "drug-seeking": a word requirement cannot say so, a literal can
+        (r"\b(?:drug|pain)[- ]?seek(?:ing|ers?)\b", frozenset({"seek"})),
+        (r"\bfoo\s+barbar|baz", frozenset({"barbar", "baz"})),  # each alternative's rarest
+        (r"\w+", None),  # an alternative with no literal: none known
+        (r"(?i)abc", None),  # under a flag a literal may match other text
+        (r"x(?:a|(?i:b))", None),
+        (r"no change", frozenset({"change"})),  # never a space: tokens are split there
+    ],
+)
+def test_gate_literals(pattern: str, expected: object) -> None:
+    assert gate_literals(pattern) == expected
+
+
+def test_every_rule_match_holds_one_of_its_gate_literals() -> None:
+    rules = [rule for lex in category_lexicons() for rule in lex.rules]
+    texts = [answer_text(a["text"]).lower() for a in ANSWERS] + _mixed(300, seed=9)
+    matched = 0
+    for rule in rules:
+        gate = gate_literals(rule.regex.regex.pattern, frequency_table().substring_share)
+        if gate is None:
+            continue
+        for text in texts:
+            for m in rule.regex.finditer(text):
+                matched += 1
+                assert any(lit in m.group() for lit in gate), (rule.id, m.group())
+    assert matched > 100
+
+
+def test_rule_gate_allows_every_rule_that_matches_in_a_sentence() -> None:
+    """The gate the detectors use, asked about each sentence's words alone, allows every rule
+    whose regex matches in that sentence; and a fresh gate learns words as the used one."""
+    rules = [rule for lex in category_lexicons() for rule in lex.rules]
+    conditions = [condition_of(rule.regex, _share) for rule in rules]
+    gates = [gate_literals(rule.regex.regex.pattern) for rule in rules]
+    gate = RuleGate(conditions, gates, _share)
+    texts = [normalize(answer_text(a["text"])) for a in ANSWERS] + _mixed(300, seed=11)
+    matched = 0
+    for text in texts:
+        for start, end in sentence_spans(text):
+            allowed = gate.allowed(set(text[start:end].split()))
+            assert gate.allowed(set(text[start:end].split())) == allowed  # learned == fresh
+            for number, rule in enumerate(rules):
+                if next(rule.hits(text, None, start, end), None) is not None:
+                    matched += 1
+                    assert number in allowed, (rule.id, text[start:end])
+    assert matched > 100
+
+
+def test_rule_gate_keeps_working_when_its_cache_is_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = [rule for lex in category_lexicons() for rule in lex.rules]
+
+    def fresh() -> RuleGate:
+        return RuleGate([condition_of(r.regex) for r in rules], [None] * len(rules))
+
+    words = {"there", "is", "no", "evidence", "that", "black", "patients", "feel", "less"}
+    words |= {"pain", "or", "have", "thicker", "skin."}
+    expected = fresh().allowed(words)
+    assert {"group_trait", "group_myth"} & {rules[n].id for n in expected}
+    monkeypatch.setattr(prefilter, "_CACHE_LIMIT", 0)
+    gate = fresh()
+    assert gate.allowed(words) == gate.allowed(words) == expected
+    assert not gate._seen  # nothing kept: every word judged afresh each time
+    assert gate.anchors(words, frozenset(expected)) >= words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He is drug seeking.",
+        "He is a drug- seeker, honestly.",
+        "A non compliant patient.",
+        "She is manipulati ve.",
+        "He is definately fine and an addic t.",
+        "Absolut ely sure.",
+        "guarantee d to work",
+        "The patient is an al coholic.",
+    ],
+)
+def test_fuzzy_screen_lets_through_every_misspelling_it_must(text: str) -> None:
+    norm = normalize(text)
+    assert fuzzy_hits(norm), text  # the examples are misspellings fuzzy_hits finds
+    words = norm.split()
+    assert FuzzyScreen(_fuzzy_index()).may_hit(words, set(words))
+
+
+def test_fuzzy_screen_never_drops_what_fuzzy_hits_finds() -> None:
+    screen = FuzzyScreen(_fuzzy_index())
+    texts = [normalize(answer_text(a["text"])) for a in ANSWERS] + _mixed(600, seed=13)
+    found = 0
+    for text in texts:
+        words = text.split()
+        if fuzzy_hits(text):
+            found += 1
+            assert screen.may_hit(words, set(words)), text
+    assert found > 20
+    clean = [normalize(answer_text(a["text"])) for a in ANSWERS if not a.get("flags")]
+    assert sum(screen.may_hit(t.split(), set(t.split())) for t in clean) < 0.2 * len(clean)
+
+
+def _fuzzy_everywhere(text: str) -> dict[str, list[tuple[int, int, int]]]:
+    """fuzzy_hits with no screen and no cache: every word and pair against every term."""
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[a-z]{2,}", text)]
+    entries = [(lex, rule) for lex in category_lexicons() for rule in lex.fuzzy]
+    for i, (start, end, word) in enumerate(tokens):
+        candidates = [(end, word, True)]
+        if i + 1 < len(tokens):
+            gap = text[end : tokens[i + 1][0]]
+            if len(gap) <= 2 and not gap.strip(" -\t\n"):
+                candidates.append((tokens[i + 1][1], word + tokens[i + 1][2], False))
+        for stop, candidate, single in candidates:
+            seen: set[str] = set()
+            for lex, rule in entries:
+                if candidate[0] != rule.key[0] or lex.category in seen:
+                    continue
+                if _close(candidate, lex, rule, single) and rule.pattern.allowed(text, start, stop):
+                    out.setdefault(lex.category, []).append((start, stop, start))
+                    seen.add(lex.category)
+    return out
+
+
+def test_fuzzy_hits_are_those_of_every_word_against_every_term() -> None:
+    texts = [normalize(answer_text(a["text"])) for a in ANSWERS] + _mixed(600, seed=17)
+    texts += [normalize(t) for t in ("drug seeking", "non compliant", "manipulati ve", "addic t")]
+    assert sum(bool(_fuzzy_everywhere(t)) for t in texts) > 20
+    for text in texts:
+        assert fuzzy_hits(text) == _fuzzy_everywhere(text), text
