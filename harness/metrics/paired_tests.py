@@ -65,6 +65,9 @@ def wilcoxon_test(x: Sequence[float], y: Sequence[float]) -> float:
     return float(stats.wilcoxon(d, zero_method="wilcox", alternative="two-sided").pvalue)
 
 
+_SIGN_CHUNK_ELEMENTS = 1 << 22  # sign patterns per block: 32 MB of float64 at most
+
+
 def sign_flip_test(
     x: Sequence[float],
     y: Sequence[float],
@@ -91,8 +94,9 @@ def sign_flip_test(
         raise ValueError("n_resamples must be at least 1")
     rng = np.random.default_rng(seed)
     hits = 0
-    for start in range(0, n_resamples, 4096):  # bounded memory for long score vectors
-        size = min(4096, n_resamples - start)
+    chunk = max(1, min(4096, _SIGN_CHUNK_ELEMENTS // n))  # memory bounded for any n
+    for start in range(0, n_resamples, chunk):
+        size = min(chunk, n_resamples - start)
         signs = rng.choice(np.array([-1.0, 1.0]), size=(size, n))
         hits += int(np.count_nonzero(np.abs(signs @ d) >= observed - tolerance))
     return (1 + hits) / (1 + n_resamples)

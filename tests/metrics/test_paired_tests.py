@@ -141,3 +141,21 @@ def test_sign_flip_monte_carlo_is_seeded_and_close_to_exact() -> None:
     assert first != sign_flip_test(list(d), [0.0] * n, n_resamples=20000, seed=4)
     assert 0.05 < exact < 0.95  # a p-value where sampling error shows
     assert abs(first - exact) < 0.015  # about 4 standard errors at 20,000 resamples
+
+
+def test_sign_flip_memory_stays_bounded_for_many_vignettes() -> None:
+    """100,000 cases make 25,000 vignettes: the sign patterns are drawn in blocks, never as one
+    n_resamples x n matrix (that alone took 0.8 GB in the scale benchmark)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(3)
+    x = rng.random(25_000)
+    y = x + rng.normal(0.0, 0.1, 25_000)
+    tracemalloc.start()
+    try:
+        p = sign_flip_test(x, y, n_resamples=2_000, seed=1)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert 0.0 < p <= 1.0
+    assert peak < 160 * 2**20, f"{peak / 2**20:.0f} MB"  # one 2,000 x n matrix: 1.2 GB
