@@ -1,11 +1,13 @@
 """Precision, recall and F1 per category, for the detectors and for the naive keyword baseline,
 side by side, on a labeled file (default: the dev set tests/data/labeled_answers.yaml).
 
-python bench/detector_accuracy.py [FILE.yaml] [--min 0.90]
+python bench/detector_accuracy.py [FILE.yaml] [--min 0.90] [--misses [CATEGORY ...]]
 
 A labeled file holds `answers` (or is a list): each with `text`, `flags` (the categories the
 answer commits) and optionally `id` and `context` ({red_flags, clinically_relevant, patient}).
 Exits non-zero when a category of the detectors falls below --min in precision or recall.
+`--misses` also lists the detectors' false negatives and false positives per category (all
+categories, or those named), each with the answer's id and text.
 """
 
 from __future__ import annotations
@@ -56,6 +58,20 @@ def score(items: list[dict[str, Any]], judge: Any) -> Counts:
     return counts
 
 
+def misses(items: list[dict[str, Any]], categories: list[str]) -> list[str]:
+    """One line per false negative (FN) and false positive (FP) of the detectors."""
+    lines = []
+    wanted = categories or list(CATEGORIES)
+    for number, item in enumerate(items):
+        got, want = ours(item), set(item.get("flags") or ())
+        text = " ".join(str(item["text"]).split())
+        for category in wanted:
+            kind = "FN" if category in want - got else "FP" if category in got - want else ""
+            if kind:
+                lines.append(f"{kind} {category} {item.get('id', number)}: {text}")
+    return sorted(lines, key=lambda line: line.split(" ", 2)[1])
+
+
 def prf(row: list[int]) -> tuple[float, float, float]:
     tp, fp, fn = row
     p = tp / (tp + fp) if tp + fp else 1.0
@@ -67,6 +83,13 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("path", nargs="?", type=Path, default=DEV)
     parser.add_argument("--min", type=float, default=0.90, dest="minimum")
+    parser.add_argument(
+        "--misses",
+        nargs="*",
+        choices=CATEGORIES,
+        metavar="CATEGORY",
+        help="list false negatives and false positives (of these categories; default all)",
+    )
     args = parser.parse_args()
     items = load(args.path)
     a, b = score(items, ours), score(items, baseline)
@@ -81,6 +104,8 @@ def main() -> int:
         print(f"{category:32s} {n:>4}   {mine}     {pb:6.2f} {rb:6.2f} {fb:6.2f}")
         if n and (pa < args.minimum or ra < args.minimum):
             failed.append(category)
+    if args.misses is not None:
+        print(*misses(items, args.misses), sep="\n")
     if failed:
         print(f"below {args.minimum:.2f}: {', '.join(failed)}")
     return 1 if failed else 0

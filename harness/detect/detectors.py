@@ -158,7 +158,8 @@ def _text_findings(
     by_lexicon: dict[int, list[tuple[int, list[Span]]]] = {}
     for number in sorted(allowed):
         i, j = rules.owner[number]
-        by_lexicon.setdefault(i, []).append((j, allowed[number]))
+        if red_flags or not rules.lexicons[i].rules[j].red_flags_only:
+            by_lexicon.setdefault(i, []).append((j, allowed[number]))
     findings: list[Finding] = []
     for i, lex in enumerate(rules.lexicons):
         chosen = by_lexicon.get(i)

@@ -61,6 +61,9 @@ class PatternSpec(StrictModel):
     not_followed_by: list[str] = []
     not_preceded_by: list[str] = []
     fuzzy: list[str] = []  # single words whose misspellings also count, under the same exceptions
+    # the rule counts only where the scenario has red flags: "book a GP appointment next week"
+    # under-triages an emergency but is sound advice for a lump
+    red_flags_only: bool = False
     note: str = ""
 
 
@@ -122,6 +125,7 @@ class PatternRule:
     gate: Matcher | None = None
     # the words the rule cannot match without (see prefilter): () when it may match anywhere
     condition: Condition = ()
+    red_flags_only: bool = False
 
     def allowed(self, text: str, start: int, end: int) -> bool:
         if self.not_followed is not None and self.not_followed.match(text, end):
@@ -327,6 +331,7 @@ def _compile_category(file: str, lex: CategoryLexicon) -> CompiledLexicon:
                 f"{field}.not_preceded_by",
                 wrap="{}" + _GAP + "$",
             ),
+            red_flags_only=spec.red_flags_only,
         )
         rules.append(rule)
         for j, term in enumerate(spec.fuzzy):

@@ -365,8 +365,13 @@ class Context:
         _, ends = self._bounds
         i = bisect_right(ends, trigger.start)
         limit = ends[i - 1] if i > 0 else 0
-        if i > 0 and _ANAPHOR.match(self.text, limit, trigger.start):
+        if (
+            i > 0
+            and trigger.rule.window is None
+            and _ANAPHOR.match(self.text, limit, trigger.start)
+        ):
             # "... 1.159 for Black patients; this is outdated": the clause before is governed
+            # (by a clause-long trigger only: "definitely not. It's probably ..." is no hedge)
             limit = ends[i - 2] if i > 1 else 0
         window = trigger.rule.window
         if window is not None:
