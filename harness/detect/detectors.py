@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 from itertools import chain
 
-from harness.detect.condition_cache import cached_gate, flush
+from harness.detect.condition_cache import cached_gate, compiled_once
 from harness.detect.context import DetectContext
 from harness.detect.demographics import demographic_findings
 from harness.detect.escalation import missing_escalation
@@ -58,7 +58,7 @@ def _share(text: str, whole: bool) -> float:
     return table.share(text) if whole else table.prefix_share(text)
 
 
-@cache
+@compiled_once
 def _rules() -> _Rules:
     lexicons = category_lexicons()
     owner = [(i, j) for i, lex in enumerate(lexicons) for j in range(len(lex.rules))]
@@ -69,12 +69,11 @@ def _rules() -> _Rules:
     inside = frequency_table().substring_share
     gates = [
         cached_gate(
-            f"{key}\x1f{rule.regex.regex.pattern}",
-            partial(gate_literals, rule.regex.regex.pattern, inside),
+            f"{key}\x1f{rule.regex.body}",
+            partial(gate_literals, rule.regex.body, inside),
         )
         for rule in rules
     ]
-    flush()
     return _Rules(lexicons, tuple(owner), RuleGate(conditions, gates, _share, inside))
 
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from importlib.resources import as_file, files
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
+from harness.detect.condition_cache import cached_condition, compiled_once, known_valid, mark_valid
 from harness.detect.finding import TEXT_CATEGORIES
 from harness.detect.matcher import Matcher, top_level_alternatives
 from harness.detect.prefilter import Condition, Share, condition
@@ -230,10 +230,22 @@ def lower_literals(regex: str) -> str:
 
 
 def compile_pattern(regex: str, file: str, field: str) -> Matcher:
+    """A pattern that compiled before (condition_cache.py) is compiled at its first use."""
+    lowered = lower_literals(regex)
+    if known_valid(lowered):
+        return Matcher.compile(lowered, lazy=True)
     try:
-        return Matcher.compile(lower_literals(regex))
+        matcher = Matcher.compile(lowered)
     except re.error as exc:
         raise InputError(file, field, f"bad regular expression: {exc}") from None
+    mark_valid(lowered)
+    return matcher
+
+
+def check_pattern(regex: str, file: str, field: str) -> None:
+    """Raises the InputError of a pattern that does not compile; compiles nothing known."""
+    if not known_valid(lower_literals(regex)):
+        compile_pattern(regex, file, field)
 
 
 _WORD_START = re.compile(r"^(?:\(\?:|\()*(?:[A-Za-z0-9]|\\w)")
@@ -256,7 +268,7 @@ def compile_fragments(
     groups: dict[tuple[bool, bool], list[str]] = {}
     for i, fragment in enumerate(fragments):
         expanded = expand_terms(fragment, terms, file, f"{field}.{i}")
-        compile_pattern(expanded, file, f"{field}.{i}")
+        check_pattern(expanded, file, f"{field}.{i}")
         if heads and expanded.startswith("\\b") and _WORD_START.match(expanded[2:]):
             expanded = expanded[2:]  # before a word character, \b is the shared head
         head = heads and bool(_WORD_START.match(expanded))
@@ -291,9 +303,7 @@ def condition_of(
     """The prefilter condition of a compiled pattern, its leading boundary put back around
     every branch (the Matcher checks it for all of them). Kept on disk (condition_cache.py)
     under the pattern and `share_key`, which must name the `share` function's data."""
-    from harness.detect.condition_cache import cached_condition
-
-    body = matcher.regex.pattern
+    body = matcher.body
     if matcher.boundary is None:
         pattern = body
     else:
@@ -361,7 +371,7 @@ def _compile_category(file: str, lex: CategoryLexicon) -> CompiledLexicon:
     )
 
 
-@cache
+@compiled_once
 def category_lexicons() -> tuple[CompiledLexicon, ...]:
     """One compiled lexicon per category, read from `lexicons/<category>.yaml`."""
     compiled = []

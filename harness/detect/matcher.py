@@ -4,6 +4,9 @@ A regex that opens with `\\b` or `(?<!\\w)` loses the literal-prefix scan of Pyt
 runs about fifteen times slower on text that does not match, which is most text. So the
 boundary is taken off the front and checked at each candidate start instead; a candidate that
 fails is searched past by one character, which keeps the results those of the original regex.
+
+A Matcher made with `lazy=True` compiles its regex when first used: most of a lexicon's rules
+are gated on words that most answers lack, and compiling all of them took a second.
 """
 
 from __future__ import annotations
@@ -54,26 +57,34 @@ def _is_word(c: str) -> bool:
 
 
 class Matcher:
-    __slots__ = ("boundary", "regex")
+    __slots__ = ("_regex", "body", "boundary")
 
-    def __init__(self, regex: re.Pattern[str], boundary: Boundary = None) -> None:
-        self.regex = regex
+    def __init__(self, body: str, boundary: Boundary = None, *, lazy: bool = False) -> None:
+        self.body = body  # the regex without the boundary checked in Python
         self.boundary = boundary
+        self._regex: re.Pattern[str] | None = None if lazy else re.compile(body)
 
     @classmethod
-    def compile(cls, pattern: str) -> Matcher:
-        """Raises re.error like re.compile. "\\ba|\\bb" becomes "a|b" checked for "\\b"."""
+    def compile(cls, pattern: str, *, lazy: bool = False) -> Matcher:
+        """Raises re.error like re.compile (unless lazy: then at first use).
+        "\\ba|\\bb" becomes "a|b" checked for "\\b"."""
         branches = top_level_alternatives(pattern)
         for prefix, boundary in _BOUNDARIES:
             if all(b.startswith(prefix) for b in branches):
                 body = "|".join(b[len(prefix) :] for b in branches)
-                return cls(re.compile(body), boundary)
-        return cls(re.compile(pattern))
+                return cls(body, boundary, lazy=lazy)
+        return cls(pattern, lazy=lazy)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = re.compile(self.body)
+        return self._regex
 
     @property
     def pattern(self) -> str:
         prefix = {"word_boundary": "\\b", "not_after_word": "(?<!\\w)", None: ""}[self.boundary]
-        return prefix + self.regex.pattern
+        return prefix + self.body
 
     @property
     def groupindex(self) -> Mapping[str, int]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Final
 
-from harness.detect.condition_cache import flush
+from harness.detect.condition_cache import compiled_once
 from harness.detect.finding import CATEGORIES
 from harness.detect.lexicon import (
     ContextLexicon,
@@ -192,11 +192,10 @@ class ContextRules:
 def _index(triggers: tuple[TriggerRule, ...], pseudo: Matcher | None) -> RuleGate:
     matchers = [t.regex for t in triggers] + ([pseudo] if pseudo else [])
     conditions = [condition_of(m) for m in matchers]
-    flush()
     return RuleGate(conditions, [None] * len(conditions))
 
 
-@cache
+@compiled_once
 def context_rules() -> ContextRules:
     file, lex = load_lexicon("context.yaml", ContextLexicon)
     terminator = require(

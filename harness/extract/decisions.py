@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from functools import cache
 from typing import Any
 
+from harness.detect.condition_cache import compiled_once
 from harness.detect.lexicon import compile_pattern
 from harness.detect.matcher import Matcher
 from harness.detect.negation import normalize
@@ -61,7 +61,7 @@ def _structured_value(data: dict[str, Any] | None, name: str) -> object:
     return None
 
 
-@cache
+@compiled_once
 def _label(name: str) -> Matcher:
     values = "|".join(v.replace("_", r"[\s_-]?") for v in DECISION_VALUES[name])
     words = name.replace("_", r"[\s_-]?")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
+from harness.detect.condition_cache import compiled_once
 from harness.detect.lexicon import compile_fragments, compile_pattern, load_lexicon
 from harness.detect.matcher import Matcher
 from harness.extract.reading import Reading, tiers
@@ -53,7 +53,7 @@ def _pattern(lex: DoseLexicon, *, named: bool) -> str:
     )
 
 
-@cache
+@compiled_once
 def _rules() -> _DoseRules:
     file, lex = load_lexicon("decision_dose.yaml", DoseLexicon)
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from harness.detect.condition_cache import compiled_once
 from harness.detect.lexicon import compile_fragments, load_lexicon, require
 from harness.detect.matcher import Matcher
 from harness.detect.negation import ContextRules, TriggerRule, context_rules
@@ -143,7 +143,7 @@ def _with_names(lex: DecisionLexicon) -> dict[str, list[str]]:
     return {**lex.terms, NAMED: named}
 
 
-@cache
+@compiled_once
 def decision_lexicon(decision: str) -> CompiledDecision:
     file, lex = load_lexicon(f"decision_{decision}.yaml", DecisionLexicon)
     if lex.decision != decision:
@@ -184,7 +184,7 @@ def decision_lexicon(decision: str) -> CompiledDecision:
     )
 
 
-@cache
+@compiled_once
 def decision_scope() -> DecisionScope:
     file, scope = load_lexicon("decision_context.yaml", ScopeLexicon)
     base = context_rules()

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
+from harness.detect.condition_cache import compiled_once
 from harness.detect.lexicon import compile_fragments, load_lexicon, require
 from harness.detect.matcher import Matcher
 from harness.detect.negation import TRIAGE, Context, normalize, sentence_spans
@@ -55,7 +55,7 @@ class _TriageRules:
     delegated: Matcher | None
 
 
-@cache
+@compiled_once
 def _rules() -> _TriageRules:
     file, lex = load_lexicon("triage.yaml", TriageLexicon)
     levels = []
