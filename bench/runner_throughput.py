@@ -86,6 +86,57 @@ def _cpu_of_execute(
     return figures
 
 
+_BARE = """
+import asyncio, json, sys, time
+from pathlib import Path
+from harness.pipeline import RunOptions, prepare
+from harness.run import plan_calls
+from harness.store import ResponseStore
+suite, store, url, concurrency = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+prepared = prepare(RunOptions(suite=suite, results=store.parent, run_id="bare"))
+with ResponseStore(store) as s:
+    plan = plan_calls(prepared.runs, prepared.cases, samples=1, store=s)
+requests = [c.request for c in plan.pending]
+bodies = [
+    {"model": "bench", "messages": r.chat_messages(), "temperature": r.temperature,
+     "max_tokens": r.max_tokens, "response_format": {"type": "json_object",
+     "schema": dict(r.response_schema or {})}}
+    for r in requests
+]
+start = time.perf_counter()
+import httpx2, openai
+client = openai.AsyncOpenAI(api_key="x", base_url=url, max_retries=0,
+                            http_client=openai.DefaultAioHttpClient())
+imported = time.perf_counter() - start
+async def main() -> float:
+    gate = asyncio.Semaphore(concurrency)
+    async def one(body):
+        async with gate:
+            raw = await client.post("/chat/completions", body=body, cast_to=httpx2.Response)
+            return raw.json()
+    t = time.perf_counter()
+    await asyncio.gather(*(one(b) for b in bodies))
+    took = time.perf_counter() - t
+    await client.close()
+    return took
+print(json.dumps({"import": imported, "calls": asyncio.run(main())}))
+"""
+
+
+def _bare_sdk(suite: Path, store: Path, url: str) -> dict[str, float]:
+    """The same requests posted by a bare script through the same SDK client (aiohttp
+    transport) under one semaphore: the SDK's own floor on this machine, for comparison."""
+    out = subprocess.run(
+        [sys.executable, "-c", _BARE, str(suite), str(store), url, str(CONCURRENCY)],
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode != 0:
+        sys.exit(f"bare SDK script failed:\n{out.stderr[-3000:]}")
+    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=5)
@@ -112,6 +163,10 @@ def main() -> int:
                 for i in range(args.repeats)
             ]
             cached = _harness_run(suite, Path(tmp) / "r0", "warm", args.workers)
+            bare = [
+                _bare_sdk(suite, Path(tmp) / f"b{i}" / "store.sqlite", url)
+                for i in range(args.repeats)
+            ]
         finally:
             fake.terminate()
         fake0, url0 = _start_fake(0.0)
@@ -139,6 +194,13 @@ def main() -> int:
     print("  phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
     print(
         f"  cached rerun    {cached['process']:6.2f} s whole process, {cached['calls']:.0f} calls"
+    )
+    bare_calls = statistics.median(b["calls"] for b in bare)
+    bare_import = statistics.median(b["import"] for b in bare)
+    print(
+        f"  bare SDK script, same requests: calls {bare_calls:.2f} s = {bare_calls / floor:.2f}x "
+        f"floor, SDK import and client {bare_import:.2f} s (harness request phase "
+        f"{req / bare_calls:.2f}x the bare script's calls)"
     )
     cpu_ms = zero["cpu"] / args.cases * 1000
     calls_ms = (zero["cpu"] - zero_cached["cpu"]) / args.cases * 1000
