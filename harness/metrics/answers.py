@@ -9,15 +9,16 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import harness
-from harness.detect import DetectContext, detect, flagged
 from harness.expand import Case
-from harness.extract import answer_text, extract_decisions
 from harness.metrics.readability import flesch_kincaid_grade
 from harness.run import Answer
 from harness.suite import UNKNOWN, LoadedSuite
+
+if TYPE_CHECKING:
+    from harness.detect import DetectContext
 
 __all__ = ["ERROR", "AnswerAssessor", "answer_rows", "assessor_fingerprint"]
 
@@ -56,6 +57,9 @@ def assessor_fingerprint() -> str:
 def _assess(text: str, decisions: tuple[str, ...], context: ContextKey) -> dict[str, Any]:
     """Pure, so cached across runs in one process (the validity check scores 200 runs of the
     same simulated clinician); callers must not mutate the result."""
+    from harness.detect import DetectContext, detect, flagged
+    from harness.extract import answer_text, extract_decisions
+
     prose = answer_text(text)
     extracted = extract_decisions(text, decisions)
     red_flags, relevant, patient = context
@@ -92,6 +96,8 @@ class AnswerAssessor:
     def _inputs(self, answer: Answer) -> tuple[str, tuple[str, ...], ContextKey]:
         case = self._by_case[answer.case_id][0]
         scenario = self._scenarios[case.scenario_id]
+        from harness.detect import DetectContext  # the detectors load in the thread (ahead.py)
+
         context = DetectContext.from_scenario(
             scenario, case.groups, self._loaded.axes, form=case.form
         )
