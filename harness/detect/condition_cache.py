@@ -9,6 +9,11 @@ or edits is derived afresh and added. The file is in `marshal` format with every
 and requirement stored once: loading it takes milliseconds where JSON took a second. An
 unwritable or unreadable cache folder only costs the time.
 
+With no cache file yet (a fresh machine), the entries of the shipped lexicons come from a seed
+shipped in the package (harness/data/prefilter_seed.json.gz, about a second less than deriving
+them: 11 s), written by `python -m harness.detect.seed` whenever a shipped lexicon changes (a
+test says when).
+
 Location: $HARNESS_CACHE_DIR, else $XDG_CACHE_HOME/clinical-qa-harness, else
 ~/.cache/clinical-qa-harness.
 """
@@ -16,12 +21,15 @@ Location: $HARNESS_CACHE_DIR, else $XDG_CACHE_HOME/clinical-qa-harness, else
 from __future__ import annotations
 
 import functools
+import gzip
+import json
 import marshal
 import os
 import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -39,6 +47,7 @@ class _Cache:
     gates: dict[str, Gate] = field(default_factory=dict)
     valid: set[str] = field(default_factory=set)
     dirty: bool = False
+    derived: int = 0  # entries derived in this process (not found in the file or the seed)
 
 
 _memory: _Cache | None = None
@@ -67,6 +76,28 @@ def _shared(conditions: dict[str, Condition]) -> dict[str, Condition]:
     }
 
 
+SEED = "prefilter_seed.json.gz"
+
+
+def _seed() -> _Cache:
+    """The shipped lexicons' entries: requirements listed once, conditions by index."""
+    try:
+        data = json.loads(
+            gzip.decompress(resources.files("harness.data").joinpath(SEED).read_bytes())
+        )
+        reqs = [
+            frozenset((str(w), bool(whole)) for w, whole in req) for req in data["requirements"]
+        ]
+        conditions = {
+            key: tuple(tuple(reqs[i] for i in alt) for alt in alts)
+            for key, alts in data["conditions"].items()
+        }
+        gates = {k: None if g is None else frozenset(map(str, g)) for k, g in data["gates"].items()}
+        return _Cache(conditions, gates, set(data["valid"]), dirty=True)
+    except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+        return _Cache()
+
+
 def _load() -> _Cache:
     global _memory
     if _memory is None:
@@ -74,7 +105,7 @@ def _load() -> _Cache:
             conditions, gates, valid = marshal.loads(_path().read_bytes())
             _memory = _Cache(dict(conditions), dict(gates), set(valid))
         except (OSError, ValueError, TypeError, EOFError):
-            _memory = _Cache()
+            _memory = _seed()  # dirty: the first flush writes it as this machine's cache
     return _memory
 
 
@@ -84,6 +115,7 @@ def cached_condition(key: str, derive: Callable[[], Condition]) -> Condition:
     if found is None:
         found = memory.conditions[key] = derive()
         memory.dirty = True
+        memory.derived += 1
     return found
 
 
@@ -94,6 +126,7 @@ def cached_gate(key: str, derive: Callable[[], Gate]) -> Gate:
         return memory.gates[key]
     found = memory.gates[key] = derive()
     memory.dirty = True
+    memory.derived += 1
     return found
 
 
@@ -107,6 +140,7 @@ def mark_valid(pattern: str) -> None:
     if pattern not in memory.valid:
         memory.valid.add(pattern)
         memory.dirty = True
+        memory.derived += 1
 
 
 def flush() -> None:
@@ -138,3 +172,8 @@ def compiled_once(load: _Load) -> _Load:
             flush()
 
     return cast(_Load, functools.cache(flushed))
+
+
+def derived() -> int:
+    """Entries derived in this process so far: 0 when the cache or the seed held them all."""
+    return _load().derived

@@ -3,6 +3,9 @@ is compiled only when first used, and a cache that cannot be written or read cos
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -121,3 +124,27 @@ def test_a_loader_marked_compiled_once_writes_what_it_learned_and_runs_once(
     assert list(fresh_cache.glob("prefilter-*.marshal"))
     _restart()
     assert condition_cache.known_valid(PATTERNS[2])
+
+
+def test_the_shipped_seed_holds_every_entry_the_shipped_lexicons_need(tmp_path: Path) -> None:
+    """On a fresh machine nothing is derived (11 s otherwise). When this fails, a shipped
+    lexicon changed: run `python -m harness.detect.seed`."""
+    code = (
+        "from harness.detect import condition_cache, seed\n"
+        "seed.load_shipped_lexicons(); print(condition_cache.derived())"
+    )
+    env = {**os.environ, "HARNESS_CACHE_DIR": str(tmp_path / "fresh")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "0", "run python -m harness.detect.seed"
+    assert list((tmp_path / "fresh").glob("prefilter-*.marshal"))  # the seed, as this cache
+
+
+def test_with_neither_cache_nor_seed_everything_is_derived_alike(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(condition_cache, "SEED", "no-such-seed.json.gz")
+    found = condition_of(Matcher.compile(PATTERNS[0]))
+    assert condition_cache.derived() == 1
+    assert found == condition(PATTERNS[0])
