@@ -193,7 +193,9 @@ def main() -> int:
     phases = {k: statistics.median(r[k] for r in runs) for k in names}
     print("  phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
     print(
-        f"  cached rerun    {cached['process']:6.2f} s whole process, {cached['calls']:.0f} calls"
+        f"  cached rerun    {cached['process']:6.2f} s whole process, {cached['calls']:.0f} calls: "
+        f"{cached['execute']:.2f} s from the plan to the files (target < 1 s), "
+        f"{cached['process'] - cached['execute']:.2f} s startup and suite"
     )
     bare_calls = statistics.median(b["calls"] for b in bare)
     bare_import = statistics.median(b["import"] for b in bare)
@@ -211,7 +213,7 @@ def main() -> int:
         "SDK imported beforehand)"
     )
     ok = req <= REQUEST_TARGET * floor and proc <= PROCESS_TARGET * floor
-    return 0 if ok and cached["calls"] == 0 else 1
+    return 0 if ok and cached["calls"] == 0 and cached["execute"] < 1.0 else 1
 
 
 if __name__ == "__main__":
