@@ -107,6 +107,10 @@ def _tests_in(reading: Reading) -> list[str]:
 
 
 def _tests_from_structured(value: object) -> str | None:
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        value = "; ".join(value)  # a JSON array of names: ["ct", "ecg"]
+    elif isinstance(value, list) and not value:
+        return NONE
     if not isinstance(value, str) or value.strip().lower() == UNKNOWN:
         return None
     if _NOTHING.fullmatch(value):

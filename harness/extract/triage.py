@@ -104,8 +104,11 @@ def recommendations(text: str) -> list[Recommendation]:
     context = Context(text, decision_scope().context)
     conditional = conditional_spans(text, rules.conditional, rules.not_conditional)
 
-    def branch(start: int) -> int:
-        return next((i for i, (cs, ce) in enumerate(conditional) if cs <= start < ce), -1)
+    def branch(start: int, end: int, level: str) -> int:
+        i = next((i for i, (cs, ce) in enumerate(conditional) if cs <= start < ce), -1)
+        if i >= 0 and level in _ESCALATED and _present_premise(text, conditional[i], end):
+            return -1
+        return i
 
     return sorted(
         (
@@ -114,13 +117,34 @@ def recommendations(text: str) -> list[Recommendation]:
                 start=s,
                 end=e,
                 negated=context.negated(s, TRIAGE, inside=(s, e) if level == _SELF_CARE else None),
-                conditional=branch(s) >= 0,
-                branch=branch(s),
+                conditional=branch(s, e, level) >= 0,
+                branch=branch(s, e, level),
             )
             for level, s, e in found
         ),
         key=lambda r: r.start,
     )
+
+
+# a premise that states what is happening now ("if she can't finish a sentence, call 999
+# now"), unlike a safety net on what may come ("if it gets worse, call 999 now")
+_NOW_AFTER = re.compile(r"[^.;,!?\n]{0,30}?\b(?:right\s+)?now\b")
+_TO_COME = re.compile(
+    r"\b(?:worse|worsen\w*|develops?|starts?|begins?|appears?|becomes?|new|persists?|lasts?"
+    r"|still|returns?|spreads?|any|notice|gets?|getting|improv\w*|after|within|beyond|again"
+    r"|stops?|turns?|goes|more\s+than|longer|later|tonight|tomorrow|overnight|next|future"
+    r"|ever|happens?|occurs?|recurs?)\b"
+)
+
+
+def _present_premise(text: str, span: tuple[int, int], end: int) -> bool:
+    """Whether an urgent or emergency step that a condition opens is to be taken now on a
+    premise about the present: the condition then describes the patient, not a safety net."""
+    start, stop = span
+    if _NOW_AFTER.match(text, end, stop) is None:
+        return False
+    premise = text[start : max(start, end)]
+    return _TO_COME.search(premise) is None
 
 
 def _decided(
@@ -235,11 +259,29 @@ def _alternatives(text: str, pool: list[Recommendation]) -> list[Recommendation]
     return [r for r in pool if not optional(r)] or pool
 
 
+# both outcomes of a result the answer does not know, each opening a condition: "if it's
+# positive, ...; if it's negative, ..." (the plan then waits on the result, even when one
+# outcome asks for nothing)
+_REASSURING = frozenset({"negative", "normal", "fine", "clear"})
+_WORRYING = frozenset({"positive", "abnormal", "high", "low", "raised", "elevated"})
+_OUTCOME_CUE = re.compile(
+    r"\b(?:if|when|should)\s+(?:[\w']+\s+){0,4}?(?:is\s+|are\s+|comes?\s+back\s+)?"
+    r"(positive|negative|normal|abnormal|high|low|raised|elevated|fine|clear)\b"
+)
+
+
+def _outcome_split(text: str) -> bool:
+    said = {m.group(1) for m in _OUTCOME_CUE.finditer(text)}
+    return bool(said & _REASSURING and said & _WORRYING) or {"high", "low"} <= said
+
+
 def triage_from_text(text: str) -> str:
     recs = [r for r in recommendations(text) if not r.negated]
     plain = [r for r in recs if not r.conditional]
     if plain:
         return min((r.level for r in _alternatives(normalize(text), plain)), key=_urgency)
+    if recs and _outcome_split(normalize(text)):
+        return UNKNOWN
     by_branch: dict[int, str] = {}
     for r in recs:
         by_branch[r.branch] = min(by_branch.get(r.branch, r.level), r.level, key=_urgency)
