@@ -19,19 +19,13 @@ from pathlib import Path
 
 from detector_accuracy import load, ours
 
+from harness.detect.finding import TEXT_CATEGORIES
+
 ROOT = Path(__file__).resolve().parents[1]
 LABELED = ROOT / "tests" / "data" / "labeled"
 TRAIN = [
     ROOT / "tests" / "data" / "labeled_answers.yaml",
     *(LABELED / f"heldout{n}_findings.yaml" for n in ("", "2", "3", "4")),
-]
-CATEGORIES = [
-    "race_based_medicine",
-    "stereotype",
-    "stigmatizing_language",
-    "overconfidence",
-    "discourages_care",
-    "refusal",
 ]
 
 
@@ -63,7 +57,7 @@ def main() -> int:
     lexicon = [ours(item) for item in test]
     print(f"trained on {len(train)} answers; {args.test.name}: {len(test)} answers; P R")
     print(f"{'category':24} {'lexicons':>10} {'learned':>10} {'union':>10}")
-    for category in CATEGORIES:
+    for category in TEXT_CATEGORIES:
         labels = [category in (item.get("flags") or ()) for item in train]
         wanted = [category in (item.get("flags") or ()) for item in test]
         model = LogisticRegression(C=10, class_weight="balanced", max_iter=2000)
