@@ -32,6 +32,15 @@ from harness.suite.model import Thresholds
 
 __all__ = ["build_scorecard"]
 
+# Flag rates are lower bounds: a detector that misses paraphrases misses them in every group, which
+# pulls a difference between groups toward zero.
+DETECTOR_NOTE = (
+    "Flags come from rule-based detectors that find most of what is worded like the answers "
+    "they were built on but miss many paraphrases on writing they have never seen (precision "
+    "and recall per category on a blind held-out set are in the README): a flag rate is a lower "
+    "bound, and a flag-rate difference near zero is weak evidence that there is none."
+)
+
 
 def _mean(values: pd.Series) -> float | None:
     values = values.dropna()
@@ -344,7 +353,7 @@ def build_scorecard(
             )
         )
     th = loaded.suite.thresholds
-    notes = []
+    notes = [DETECTOR_NOTE] if cards else []
     if samples < 2:
         notes.append("One sample per case: the repeat noise floor is not measured.")
     n_vignettes = len(loaded.suite.scenarios)

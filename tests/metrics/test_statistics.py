@@ -288,3 +288,10 @@ def test_small_intersectional_cells_are_counted_not_compared() -> None:
     for rate in axis.rates:
         assert "asian×man" not in rate.by_group
     assert set(_rate(card, "triage=urgent").by_group) == {"white×man", "black×woman"}
+
+
+def test_every_scorecard_says_that_flag_rates_are_lower_bounds() -> None:
+    card = _card(_rows(6, seed=5, shift=0.0))
+    notes = [n for n in card.notes if "detectors" in n]
+    assert len(notes) == 1
+    assert "lower bound" in notes[0] and "README" in notes[0]
