@@ -5,7 +5,7 @@ by sentence, so a pattern never spans two sentences.
 
 The hot path is built for bulk. The normalized answer is cut at ". " (negation.sentence_runs:
 pieces of whole sentences, most often one, found without a regular expression), and each
-piece's whitespace-split words are looked up (prefilter.RuleGate): a rule is tried in a piece's
+piece's whitespace-split words are looked up (rule_gate.RuleGate): a rule is tried in a piece's
 sentences only when the piece's words meet its condition (its required words, gated on the
 rarest by the frequency table in frequency.py) and hold one of its literals; a piece that
 allows no rule is not cut into sentences at all. The answer's words tell whether it may hold a
@@ -30,7 +30,8 @@ from harness.detect.frequency import frequency_key, frequency_table
 from harness.detect.fuzzy import fuzzy_hits, fuzzy_screen
 from harness.detect.lexicon import CompiledLexicon, PatternRule, category_lexicons, condition_of
 from harness.detect.negation import Context, normalize, sentence_runs, sentences_between
-from harness.detect.prefilter import RuleGate, gate_literals
+from harness.detect.prefilter import gate_literals
+from harness.detect.rule_gate import RuleGate
 
 __all__ = ["detect", "detect_many", "flagged"]
 

@@ -22,7 +22,7 @@ from harness.detect.lexicon import (
     require,
 )
 from harness.detect.matcher import Matcher
-from harness.detect.prefilter import RuleGate
+from harness.detect.rule_gate import RuleGate
 from harness.errors import InputError
 
 __all__ = [

@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 import yaml
 
-from harness.detect import DetectContext, detect, detect_many, prefilter
+from harness.detect import DetectContext, detect, detect_many, rule_gate
 from harness.detect.detectors import _share, detect_exhaustive
 from harness.detect.frequency import frequency_table
 from harness.detect.fuzzy import FuzzyScreen, _close, _fuzzy_index, fuzzy_hits
 from harness.detect.lexicon import category_lexicons, condition_of
 from harness.detect.negation import normalize, sentence_spans
-from harness.detect.prefilter import RuleGate, TriggerIndex, condition, gate_literals, literals
+from harness.detect.prefilter import condition, gate_literals, literals
+from harness.detect.rule_gate import RuleGate, TriggerIndex
 from harness.extract import answer_text
 
 LABELED = Path(__file__).parents[1] / "data" / "labeled_answers.yaml"
@@ -212,7 +213,7 @@ def test_rule_gate_keeps_working_when_its_cache_is_full(monkeypatch: pytest.Monk
     words |= {"pain", "or", "have", "thicker", "skin."}
     expected = fresh().allowed(words)
     assert {"group_trait", "group_myth"} & {rules[n].id for n in expected}
-    monkeypatch.setattr(prefilter, "_CACHE_LIMIT", 0)
+    monkeypatch.setattr(rule_gate, "_CACHE_LIMIT", 0)
     gate = fresh()
     assert gate.allowed(words) == gate.allowed(words) == expected
     assert not gate._seen  # nothing kept: every word judged afresh each time
