@@ -30,7 +30,6 @@ __all__ = [
     "condition",
     "gate_literals",
     "length_share",
-    "literals",
     "words",
 ]
 
@@ -319,10 +318,6 @@ def length_share(text: str, whole: bool) -> float:
 _BREAKS = frozenset("'\"- ")  # characters normalize() may change: never part of a literal
 
 
-def _best(sets: list[frozenset[str]]) -> frozenset[str] | None:
-    return max(sets, key=lambda s: min(map(len, s)), default=None)
-
-
 _MAX_EXACT = 32  # more strings than this and a piece is not spelled out
 
 
@@ -345,51 +340,6 @@ def _exact(seq: list[tuple[Any, Any]]) -> frozenset[str] | None:
             return None
         out = frozenset(a + b for a in out for b in part)
     return out
-
-
-def _literal_sets(seq: list[tuple[Any, Any]]) -> frozenset[str] | None:
-    """A set of strings one of which every match of `seq` holds, the longest such found."""
-    found: list[frozenset[str]] = []
-    run: frozenset[str] = frozenset({""})
-    for op, av in [*seq, (None, None)]:
-        piece = _exact([(op, av)]) if op is not None else None
-        if piece is not None and len(run) * len(piece) <= _MAX_EXACT:
-            run = frozenset(a + b for a in run for b in piece)
-            continue
-        if run != frozenset({""}):
-            found.append(run)
-        run = piece if piece is not None else frozenset({""})
-        if piece is not None:
-            continue
-        name = str(op)
-        inner: frozenset[str] | None = None
-        if name == "SUBPATTERN":
-            inner = _literal_sets(list(av[3]))
-        elif name == "BRANCH":
-            parts = [_literal_sets(list(b)) for b in av[1]]
-            if all(p is not None for p in parts):
-                inner = frozenset().union(*(p for p in parts if p is not None))
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
-            inner = _literal_sets(list(av[2]))
-        if inner:
-            found.append(inner)
-    return _best([f for f in found if "" not in f])
-
-
-def literals(pattern: str) -> frozenset[str] | None:
-    """Strings one of which every match of `pattern` holds as a substring of the lowered text
-    (None: none known). For rules with no word requirement, such as "\\b1\\.159\\b"."""
-    parsed = list(_PARSER.parse(pattern))
-    alternatives = [parsed]
-    if len(parsed) == 1 and str(parsed[0][0]) == "BRANCH":
-        alternatives = [list(b) for b in parsed[0][1][1]]
-    out: set[str] = set()
-    for alternative in alternatives:
-        found = _literal_sets(alternative)
-        if not found:
-            return None
-        out |= found
-    return frozenset(out)
 
 
 Gate = frozenset[str] | None  # substrings one of which every match holds; None: none known
