@@ -36,7 +36,17 @@ from typing import Any, TypeVar, cast
 from harness import __version__
 from harness.detect.prefilter import Condition, Gate, Requirement
 
-__all__ = ["cached_condition", "cached_gate", "compiled_once", "flush", "known_valid", "mark_valid"]
+__all__ = [
+    "cached_condition",
+    "cached_gate",
+    "compiled_once",
+    "derived",
+    "entries",
+    "flush",
+    "known_valid",
+    "mark_valid",
+    "start_empty",
+]
 
 _Load = TypeVar("_Load", bound=Callable[..., Any])
 
@@ -172,6 +182,18 @@ def compiled_once(load: _Load) -> _Load:
             flush()
 
     return cast(_Load, functools.cache(flushed))
+
+
+def start_empty() -> None:
+    """Forget the file and the seed, as if neither existed (to write the seed afresh)."""
+    global _memory
+    _memory = _Cache()
+
+
+def entries() -> tuple[dict[str, Condition], dict[str, Gate], set[str]]:
+    """What this process holds: conditions, gates and patterns known to compile."""
+    memory = _load()
+    return memory.conditions, memory.gates, memory.valid
 
 
 def derived() -> int:

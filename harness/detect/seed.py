@@ -29,19 +29,19 @@ def load_shipped_lexicons() -> None:
 
 def write_seed(path: Path) -> int:
     """The entries the shipped lexicons use, derived with no cache file and no seed."""
-    condition_cache._memory = condition_cache._Cache()
+    condition_cache.start_empty()
     load_shipped_lexicons()
-    memory = condition_cache._memory
+    found, gates, valid = condition_cache.entries()
     reqs: dict[Requirement, int] = {}
     conditions = {
         key: [[reqs.setdefault(req, len(reqs)) for req in alt] for alt in condition]
-        for key, condition in sorted(memory.conditions.items())
+        for key, condition in sorted(found.items())
     }
     data = {
         "requirements": [sorted([w, whole] for w, whole in req) for req in reqs],
         "conditions": conditions,
-        "gates": {k: None if g is None else sorted(g) for k, g in sorted(memory.gates.items())},
-        "valid": sorted(memory.valid),
+        "gates": {k: None if g is None else sorted(g) for k, g in sorted(gates.items())},
+        "valid": sorted(valid),
     }
     path.write_bytes(gzip.compress(json.dumps(data, separators=(",", ":")).encode(), mtime=0))
     return len(conditions)
