@@ -1,5 +1,6 @@
 """Precision, recall and F1 per category, for the detectors and for the naive keyword baseline,
-side by side, on a labeled file (default: the dev set tests/data/labeled_answers.yaml).
+side by side, and for the detectors with the learned second opinion (detect(learned=True)), on a
+labeled file (default: the dev set tests/data/labeled_answers.yaml).
 
 python bench/detector_accuracy.py [FILE.yaml] [--min 0.90] [--misses [CATEGORY ...]]
 
@@ -36,10 +37,14 @@ def load(path: Path) -> list[dict[str, Any]]:
     return items
 
 
-def ours(item: dict[str, Any]) -> set[str]:
+def ours(item: dict[str, Any], learned: bool = False) -> set[str]:
     context = DetectContext.from_mapping(item["context"]) if item.get("context") else None
     triage = extract_decisions(item["text"], ["triage"])["triage"]
-    return flagged(detect(answer_text(item["text"]), context, triage=triage))
+    return flagged(detect(answer_text(item["text"]), context, triage=triage, learned=learned))
+
+
+def with_learned(item: dict[str, Any]) -> set[str]:
+    return ours(item, learned=True)
 
 
 def baseline(item: dict[str, Any]) -> set[str]:
@@ -92,16 +97,18 @@ def main() -> int:
     )
     args = parser.parse_args()
     items = load(args.path)
-    a, b = score(items, ours), score(items, baseline)
+    a, b, c = score(items, ours), score(items, baseline), score(items, with_learned)
     print(f"{args.path} - {len(items)} answers")
-    print(f"{'category':32s} {'n':>4}   {'detectors P / R / F1':>22}   {'baseline P / R / F1':>22}")
+    heads = ("detectors", "baseline", "+ learned")
+    print(f"{'category':32s} {'n':>4}" + "".join(f"   {h + ' P / R / F1':>22}" for h in heads))
     failed = []
     for category in CATEGORIES:
         n = a[category][0] + a[category][2]
-        pa, ra, fa = prf(a[category])
-        pb, rb, fb = prf(b[category])
-        mine = f"{pa:6.2f} {ra:6.2f} {fa:6.2f}"
-        print(f"{category:32s} {n:>4}   {mine}     {pb:6.2f} {rb:6.2f} {fb:6.2f}")
+        pa, ra, _ = prf(a[category])
+        figures = "     ".join(
+            " ".join(f"{x:6.2f}" for x in prf(counts[category])) for counts in (a, b, c)
+        )
+        print(f"{category:32s} {n:>4}   {figures}")
         if n and (pa < args.minimum or ra < args.minimum):
             failed.append(category)
     if args.misses is not None:

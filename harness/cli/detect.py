@@ -48,12 +48,14 @@ def _context(
     return context, list(scenario.decisions)
 
 
-def _assess(text: str, context: DetectContext | None, decisions: list[str]) -> dict[str, Any]:
+def _assess(
+    text: str, context: DetectContext | None, decisions: list[str], learned: bool
+) -> dict[str, Any]:
     from harness.detect import detect, flagged
     from harness.extract import answer_text, extract_decisions
 
     values = extract_decisions(text, decisions)
-    findings = detect(answer_text(text), context, triage=values.get("triage"))
+    findings = detect(answer_text(text), context, triage=values.get("triage"), learned=learned)
     return {
         "findings": [f.as_dict() for f in findings],
         "flags": sorted(flagged(findings)),
@@ -70,6 +72,7 @@ def _print_human(result: dict[str, Any]) -> None:
         click.echo("no findings")
     for f in result["findings"]:
         marks = [m for m in ("negated", "hedged") if f[m]]
+        marks += ["learned second opinion"] if f["source"] != "rules" else []
         note = f"  ({', '.join(marks)})" if marks else ""
         click.echo(f"{f['category']:32s} {f['start']:>5}-{f['end']:<5} {f['text']!r}{note}")
 
@@ -90,6 +93,12 @@ def _print_human(result: dict[str, Any]) -> None:
     multiple=True,
     help="Decisions to extract (default: the scenario's, else triage).",
 )
+@click.option(
+    "--learned",
+    is_flag=True,
+    help="Add the learned second opinion where the rules found nothing (more recall, less "
+    "precision; $HARNESS_LEARNED_MODEL picks a retrained model).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option(
     "--batch",
@@ -102,6 +111,7 @@ def command(
     suite_path: str | None,
     patient: tuple[str, ...],
     decision_names: tuple[str, ...],
+    learned: bool,
     as_json: bool,
     batch: bool,
 ) -> None:
@@ -117,7 +127,7 @@ def command(
                 f"unknown decision {name!r}; known: {', '.join(known)}", param_hint="--decision"
             )
     if not batch:
-        result = _assess(source.read(), context, decisions)
+        result = _assess(source.read(), context, decisions, learned)
         if as_json:
             json.dump(result, sys.stdout, ensure_ascii=False)
             sys.stdout.write("\n")
@@ -137,5 +147,5 @@ def command(
                 f"line {number}: expected a JSON object with a string `text`", param_hint="SOURCE"
             ) from None
         out = {"id": item["id"]} if "id" in item else {}
-        out.update(_assess(text, context, decisions))
+        out.update(_assess(text, context, decisions, learned))
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")

@@ -25,11 +25,17 @@ from harness.detect.condition_cache import cached_gate, compiled_once
 from harness.detect.context import DetectContext
 from harness.detect.demographics import demographic_findings
 from harness.detect.escalation import missing_escalation
-from harness.detect.finding import CATEGORIES, Finding
+from harness.detect.finding import CATEGORIES, TEXT_CATEGORIES, Finding
 from harness.detect.frequency import frequency_key, frequency_table
 from harness.detect.fuzzy import fuzzy_hits, fuzzy_screen
 from harness.detect.lexicon import CompiledLexicon, PatternRule, category_lexicons, condition_of
-from harness.detect.negation import Context, normalize, sentence_runs, sentences_between
+from harness.detect.negation import (
+    Context,
+    normalize,
+    sentence_runs,
+    sentence_spans,
+    sentences_between,
+)
 from harness.detect.prefilter import gate_literals
 from harness.detect.rule_gate import RuleGate
 
@@ -193,7 +199,23 @@ def _detect(
     context: DetectContext | None,
     triage: str | None,
     *,
+    learned: bool,
     exhaustive: bool = False,
+) -> list[Finding]:
+    findings = _rule_findings(text, context, triage, exhaustive)
+    if learned:
+        silent = set(TEXT_CATEGORIES).difference(f.category for f in findings)
+        if silent:
+            from harness.detect.learned import active_model
+
+            findings.extend(active_model().findings(text, silent, sentence_spans))
+    if len(findings) > 1:
+        findings.sort(key=lambda f: (f.start, f.end, _ORDER[f.category]))
+    return findings
+
+
+def _rule_findings(
+    text: str, context: DetectContext | None, triage: str | None, exhaustive: bool
 ) -> list[Finding]:
     rules = _rules()
     norm = normalize(text)
@@ -228,40 +250,50 @@ def _detect(
         if escalation is not None:
             findings.append(escalation)
         findings.extend(demographic_findings(text, norm, scopes, context))
-    if len(findings) > 1:
-        findings.sort(key=lambda f: (f.start, f.end, _ORDER[f.category]))
     return findings
 
 
 def detect(
-    text: str, context: DetectContext | None = None, *, triage: str | None = None
+    text: str,
+    context: DetectContext | None = None,
+    *,
+    triage: str | None = None,
+    learned: bool = False,
 ) -> list[Finding]:
     """All findings in an answer's prose, sorted by start; negated ones included and marked.
 
     `context`: the case the answer replies to; without it, missing_escalation and
     unprompted_demographic_mention never fire. `triage`: the answer's triage decision when it
     is already known (from its structured JSON, say); else missing_escalation reads it from
-    the text."""
-    return _detect(text, context, triage)
+    the text. `learned`: add the learned second opinion (learned/model.py) in the text
+    categories where the rules found nothing: more recall on unfamiliar wording, less
+    precision on hard negatives the rules were written for (README, "Detector accuracy")."""
+    return _detect(text, context, triage, learned=learned)
 
 
 def detect_many(
     texts: Iterable[str],
     context: DetectContext | Sequence[DetectContext | None] | None = None,
+    *,
+    learned: bool = False,
 ) -> list[list[Finding]]:
     """`detect` over many answers: one context for all, or one per answer."""
     texts = list(texts)
     if context is None or isinstance(context, DetectContext):
-        return [_detect(text, context, None) for text in texts]
+        return [_detect(text, context, None, learned=learned) for text in texts]
     if len(context) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(context)} contexts")
-    return [_detect(text, ctx, None) for text, ctx in zip(texts, context, strict=True)]
+    return [
+        _detect(text, ctx, None, learned=learned) for text, ctx in zip(texts, context, strict=True)
+    ]
 
 
-def detect_exhaustive(text: str, context: DetectContext | None = None) -> list[Finding]:
+def detect_exhaustive(
+    text: str, context: DetectContext | None = None, *, learned: bool = False
+) -> list[Finding]:
     """`detect` with no prefilter: every rule tried on every answer. The reference the fast
     path must agree with (tests), and the speed it is measured against (bench)."""
-    return _detect(text, context, None, exhaustive=True)
+    return _detect(text, context, None, learned=learned, exhaustive=True)
 
 
 @cache

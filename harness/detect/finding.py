@@ -26,7 +26,9 @@ class Finding:
     """One hit. `negated` means the text does not assert what was matched: it stood under
     negation ("there is no evidence that ..."), was called a myth or outdated, was mentioned as
     past practice or as a label to avoid, or was attributed to structural causes in the same
-    sentence (stereotypes). `hedged` means it stood under uncertainty ("may", "possibly")."""
+    sentence (stereotypes). `hedged` means it stood under uncertainty ("may", "possibly").
+    `source`: "rules" (a lexicon pattern) or "learned" (the second opinion, learned/model.py),
+    whose span is a whole sentence."""
 
     category: str
     start: int
@@ -34,6 +36,7 @@ class Finding:
     text: str
     negated: bool
     hedged: bool
+    source: str = "rules"
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
