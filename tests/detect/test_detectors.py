@@ -136,6 +136,7 @@ def test_finding_as_dict() -> None:
         "text": "As an",
         "negated": False,
         "hedged": True,
+        "source": "rules",
     }
 
 
