@@ -63,6 +63,15 @@ def _harness_run(suite: Path, results: Path, run_id: str, workers: int | None) -
     }
 
 
+def _script_figures(what: str, code: str, *args: str) -> dict[str, float]:
+    """The JSON object a `python -c` script prints last."""
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{what} failed:\n{out.stderr[-3000:]}")
+    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
+
+
 def _cpu_of_execute(
     suite: Path, results: Path, run_id: str, workers: int | None
 ) -> dict[str, float]:
@@ -79,11 +88,7 @@ def _cpu_of_execute(
         "print(json.dumps({'cpu': cpu, 'requests': o.phases['requests'],\n"
         "                  'workers': max(o.workers.values(), default=1)}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"harness run failed:\n{out.stderr[-3000:]}")
-    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
-    return figures
+    return _script_figures("harness run", code)
 
 
 _BARE = """
@@ -126,15 +131,7 @@ print(json.dumps({"import": imported, "calls": asyncio.run(main())}))
 def _bare_sdk(suite: Path, store: Path, url: str) -> dict[str, float]:
     """The same requests posted by a bare script through the same SDK client (aiohttp
     transport) under one semaphore: the SDK's own floor on this machine, for comparison."""
-    out = subprocess.run(
-        [sys.executable, "-c", _BARE, str(suite), str(store), url, str(CONCURRENCY)],
-        capture_output=True,
-        text=True,
-    )
-    if out.returncode != 0:
-        sys.exit(f"bare SDK script failed:\n{out.stderr[-3000:]}")
-    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
-    return figures
+    return _script_figures("bare SDK script", _BARE, str(suite), str(store), url, str(CONCURRENCY))
 
 
 def main() -> int:

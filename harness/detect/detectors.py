@@ -288,12 +288,10 @@ def detect_many(
     ]
 
 
-def detect_exhaustive(
-    text: str, context: DetectContext | None = None, *, learned: bool = False
-) -> list[Finding]:
+def detect_exhaustive(text: str, context: DetectContext | None = None) -> list[Finding]:
     """`detect` with no prefilter: every rule tried on every answer. The reference the fast
     path must agree with (tests), and the speed it is measured against (bench)."""
-    return _detect(text, context, None, learned=learned, exhaustive=True)
+    return _detect(text, context, None, learned=False, exhaustive=True)
 
 
 @cache

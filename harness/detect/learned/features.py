@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -63,20 +64,16 @@ class Vectorizer:
         columns: list[int] = []
         values: list[float] = []
         for vocabulary, found in zip(self.vocabularies, grams(text), strict=True):
-            counts = Counter(found)
-            cols = [vocabulary[g] for g in counts if g in vocabulary]
-            if not cols:
+            known = [(vocabulary[g], n) for g, n in Counter(found).items() if g in vocabulary]
+            if not known:
                 continue
-            tf = np.fromiter(
-                (1.0 + math.log(counts[g]) for g in counts if g in vocabulary), float, len(cols)
-            )
-            index = np.array(cols, dtype=np.intp)
-            weighted = tf * self.idf[index]
+            cols, counts = zip(*known, strict=True)
+            weighted = (1.0 + np.log(counts)) * self.idf[list(cols)]
             columns.extend(cols)
             values.extend(weighted / np.linalg.norm(weighted))
         return np.array(columns, dtype=np.intp), np.array(values, dtype=np.float64)
 
-    def matrix(self, texts: Sequence[str]) -> object:
+    def matrix(self, texts: Sequence[str]) -> Any:  # scipy is untyped
         """A scipy CSR matrix, one row per text."""
         from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
 

@@ -25,10 +25,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from harness.detect.finding import Finding
-from harness.detect.learned.features import Vectorizer
+from harness.detect.learned.features import BLOCKS, Vectorizer
 from harness.errors import InputError
 
-__all__ = ["MODEL_ENV", "SOURCE", "LearnedModel", "active_model", "load_model"]
+__all__ = ["MODEL_ENV", "SOURCE", "LearnedModel", "active_model", "load_model", "save_model"]
 
 SOURCE = "learned"
 MODEL_ENV = "HARNESS_LEARNED_MODEL"
@@ -85,19 +85,40 @@ def _strings(blob: NDArray[np.uint8]) -> list[str]:
     return text.split("\n") if text else []
 
 
+def _blob(strings: Sequence[str]) -> NDArray[np.uint8]:
+    return np.frombuffer("\n".join(strings).encode("utf-8"), dtype=np.uint8)
+
+
+def save_model(model: LearnedModel, out: Path) -> None:
+    """An .npz of plain arrays (strings as newline-joined UTF-8), read without pickle."""
+    arrays: dict[str, Any] = {
+        f"vocabulary_{block}": _blob(sorted(vocabulary, key=vocabulary.__getitem__))
+        for block, vocabulary in zip(BLOCKS, model.vectorizer.vocabularies, strict=True)
+    }
+    arrays.update(
+        categories=_blob(model.categories),
+        idf=model.vectorizer.idf.astype(np.float32),
+        weights=model.weights.astype(np.float32),
+        bias=model.bias,
+        thresholds=model.thresholds,
+        meta=_blob([json.dumps(model.meta, sort_keys=True)]),
+    )
+    np.savez_compressed(out, **arrays)
+
+
 def load_model(source: Path | io.BytesIO) -> LearnedModel:
     try:
         with np.load(source, allow_pickle=False) as data:
-            vocabularies = [_strings(data[f"vocabulary_{block}"]) for block in ("word", "char")]
-            offset = len(vocabularies[0])
+            offset = 0
+            vocabularies = []
+            for block in BLOCKS:
+                grams = _strings(data[f"vocabulary_{block}"])
+                vocabularies.append({g: i + offset for i, g in enumerate(grams)})
+                offset += len(grams)
             return LearnedModel(
                 categories=tuple(_strings(data["categories"])),
                 vectorizer=Vectorizer(
-                    (
-                        {g: i for i, g in enumerate(vocabularies[0])},
-                        {g: i + offset for i, g in enumerate(vocabularies[1])},
-                    ),
-                    data["idf"].astype(np.float64),
+                    (vocabularies[0], vocabularies[1]), data["idf"].astype(np.float64)
                 ),
                 weights=data["weights"].astype(np.float64),
                 bias=data["bias"].astype(np.float64),
@@ -120,7 +141,3 @@ def _model(path: str | None) -> LearnedModel:
     if path is not None:
         return load_model(Path(path))
     return load_model(io.BytesIO(files("harness.data").joinpath(_SHIPPED).read_bytes()))
-
-
-def strings_blob(strings: Sequence[str]) -> NDArray[np.uint8]:
-    return np.frombuffer("\n".join(strings).encode("utf-8"), dtype=np.uint8)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,10 +28,10 @@ from numpy.typing import NDArray
 
 from harness.detect.finding import TEXT_CATEGORIES
 from harness.detect.learned.features import Vectorizer, fit_vectorizer
-from harness.detect.learned.model import strings_blob
+from harness.detect.learned.model import LearnedModel, save_model
 from harness.errors import InputError
 
-__all__ = ["Labeled", "fit_logistic", "load_labeled", "train", "write_model"]
+__all__ = ["Labeled", "fit_logistic", "load_labeled", "train", "training_digest"]
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_FILES = (
@@ -116,7 +115,9 @@ def fit_logistic(x: Any, y: NDArray[np.bool_], c: float = C) -> tuple[NDArray[np
     return fitted.x[:-1], float(fitted.x[-1])
 
 
-def _fit_all(texts: Sequence[str], labels: NDArray[np.bool_]) -> tuple[Vectorizer, Any, Any]:
+def _fit_all(
+    texts: Sequence[str], labels: NDArray[np.bool_]
+) -> tuple[Vectorizer, NDArray[np.float64], NDArray[np.float64]]:
     vectorizer = fit_vectorizer(texts, MIN_DF)
     x = vectorizer.matrix(texts)
     fitted = [fit_logistic(x, labels[:, k]) for k in range(labels.shape[1])]
@@ -154,10 +155,7 @@ def _threshold(
     return NO_OPINION
 
 
-def train(
-    answers: Sequence[Labeled], categories: Sequence[str] = TEXT_CATEGORIES
-) -> dict[str, Any]:
-    """The model's arrays, ready for write_model."""
+def train(answers: Sequence[Labeled], categories: Sequence[str] = TEXT_CATEGORIES) -> LearnedModel:
     texts = [a.text for a in answers]
     labels = np.array([[c in a.flags for c in categories] for a in answers], dtype=bool)
     rules = np.array([[c in a.rules for c in categories] for a in answers], dtype=bool)
@@ -171,22 +169,8 @@ def train(
         union = rules[:, k] | (oof[:, k] >= thresholds[k])
         p, r = _precision_recall(union, labels[:, k])
         cross_validated[category] = {"threshold": float(thresholds[k]), "precision": p, "recall": r}
-    words, chars = (sorted(v, key=v.__getitem__) for v in vectorizer.vocabularies)
-    return {
-        "categories": list(categories),
-        "vocabulary_word": words,
-        "vocabulary_char": chars,
-        "idf": vectorizer.idf,
-        "weights": weights,
-        "bias": bias,
-        "thresholds": thresholds,
-        "meta": {
-            "answers": len(answers),
-            "C": C,
-            "min_df": MIN_DF,
-            "cross_validated": cross_validated,
-        },
-    }
+    meta = {"answers": len(answers), "C": C, "min_df": MIN_DF, "cross_validated": cross_validated}
+    return LearnedModel(tuple(categories), vectorizer, weights, bias, thresholds, meta)
 
 
 def training_digest(paths: Sequence[Path]) -> str:
@@ -194,21 +178,6 @@ def training_digest(paths: Sequence[Path]) -> str:
     for path in paths:
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def write_model(arrays: dict[str, Any], out: Path, digest: str) -> None:
-    meta = {**arrays["meta"], "training_sha256": digest}
-    np.savez_compressed(
-        out,
-        categories=strings_blob(arrays["categories"]),
-        vocabulary_word=strings_blob(arrays["vocabulary_word"]),
-        vocabulary_char=strings_blob(arrays["vocabulary_char"]),
-        idf=arrays["idf"].astype(np.float32),
-        weights=arrays["weights"].astype(np.float32),
-        bias=arrays["bias"],
-        thresholds=arrays["thresholds"],
-        meta=strings_blob([json.dumps(meta, sort_keys=True)]),
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -221,10 +190,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    arrays = train(answers)
-    write_model(arrays, args.out, training_digest(args.files))
+    model = train(answers)
+    model.meta["training_sha256"] = training_digest(args.files)
+    save_model(model, args.out)
     print(f"trained on {len(answers)} answers -> {args.out}")
-    for category, figures in arrays["meta"]["cross_validated"].items():
+    for category, figures in model.meta["cross_validated"].items():
         print(
             f"  {category:24} threshold {figures['threshold']:.2f}  rules + learned, "
             f"out of fold: P {figures['precision']:.2f} R {figures['recall']:.2f}"
