@@ -11,6 +11,10 @@ rarest by the frequency table in frequency.py) and hold one of its literals; a p
 allows no rule is not cut into sentences at all. The answer's words tell whether it may hold a
 misspelling (fuzzy.FuzzyScreen). Negation scopes are worked out only around hits. Findings are
 those of trying every rule in every sentence; a test holds the two to each other.
+
+With google-re2 installed and an ASCII answer, one pass of RE2's set matching (rule_set.py)
+names the rules that may match anywhere in it, in place of the word gate: two answers in three
+then need nothing more, and the rest try only those rules.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from harness.detect.negation import (
 )
 from harness.detect.prefilter import gate_literals
 from harness.detect.rule_gate import RuleGate
+from harness.detect.rule_set import RuleSet
 
 __all__ = ["detect", "detect_many", "flagged"]
 
@@ -57,6 +62,14 @@ class _Rules:
     lexicons: tuple[CompiledLexicon, ...]
     owner: tuple[tuple[int, int], ...]  # rule number -> (lexicon index, rule index)
     gate: RuleGate
+    rule_set: RuleSet | None  # None without google-re2: the gate alone then
+
+
+def _rule_set(rules: Sequence[PatternRule]) -> RuleSet | None:
+    try:
+        return RuleSet([(rule.regex.body, rule.regex.boundary) for rule in rules])
+    except ImportError:
+        return None
 
 
 @cache
@@ -81,7 +94,8 @@ def _rules() -> _Rules:
         )
         for rule in rules
     ]
-    return _Rules(lexicons, tuple(owner), RuleGate(conditions, gates, _share, inside))
+    gate = RuleGate(conditions, gates, _share, inside)
+    return _Rules(lexicons, tuple(owner), gate, _rule_set(rules))
 
 
 def _scan(
@@ -224,6 +238,15 @@ def _rule_findings(
         scopes = Context(norm)
         windows = {number: scopes.sentences for number in range(len(rules.owner))}
         fuzzy = fuzzy_hits(norm)
+    elif rules.rule_set is not None and (maybe := rules.rule_set.matching(norm)) is not None:
+        # RE2 named the rules that may match anywhere in the answer: most answers, none
+        tokens = norm.split()
+        may_misspell = fuzzy_screen().may_hit(tokens, set(tokens))
+        if context is None and not maybe and not may_misspell:
+            return []
+        scopes = Context(norm)
+        windows = {number: scopes.sentences for number in maybe}
+        fuzzy = fuzzy_hits(norm) if may_misspell else {}
     else:
         # each piece's words (a piece is whole sentences) tell which rules to try in its
         # sentences, and most pieces need none; the answer's words tell if it may misspell

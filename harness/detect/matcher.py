@@ -7,17 +7,28 @@ fails is searched past by one character, which keeps the results those of the or
 
 A Matcher made with `lazy=True` compiles its regex when first used: most of a lexicon's rules
 are gated on words that most answers lack, and compiling all of them took a second.
+
+A long search with a long regex asks RE2 first where a match may start (rule_set.py) and tries
+the regex only there: the lexicons' alternations of hundreds of phrases crawl through an answer
+in Python's re (80-390 µs for 500 characters), and RE2's automaton finds the places in a few.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Literal
+from typing import Any, Literal
+
+from harness.detect.rule_set import first_start, screen
 
 __all__ = ["Matcher", "top_level_alternatives"]
 
 Boundary = Literal["word_boundary", "not_after_word"] | None
+# a search asks RE2 (rule_set.screen) first where its first match may start when the stretch's
+# length times the regex's reaches this: a long alternation with no literal prefix crawls in
+# Python's re, whose cost grows with both, where RE2's grows with the stretch alone
+_SCREEN_WORK = 30_000
+_UNBUILT: Any = object()
 _BOUNDARIES: tuple[tuple[str, Boundary], ...] = (
     ("\\b", "word_boundary"),
     ("(?<!\\w)", "not_after_word"),
@@ -57,12 +68,13 @@ def _is_word(c: str) -> bool:
 
 
 class Matcher:
-    __slots__ = ("_regex", "body", "boundary")
+    __slots__ = ("_regex", "_screen", "body", "boundary")
 
     def __init__(self, body: str, boundary: Boundary = None, *, lazy: bool = False) -> None:
         self.body = body  # the regex without the boundary checked in Python
         self.boundary = boundary
         self._regex: re.Pattern[str] | None = None if lazy else re.compile(body)
+        self._screen: Any = _UNBUILT
 
     @classmethod
     def compile(cls, pattern: str, *, lazy: bool = False) -> Matcher:
@@ -101,6 +113,12 @@ class Matcher:
         self, text: str, pos: int = 0, endpos: int | None = None
     ) -> Iterator[re.Match[str]]:
         end = len(text) if endpos is None else endpos
+        if (end - pos) * len(self.body) >= _SCREEN_WORK:
+            if self._screen is _UNBUILT:
+                self._screen = screen(self.body, self.boundary)
+            if self._screen is not None and text[max(pos - 1, 0) : end].isascii():
+                yield from self._screened(text, pos, end)
+                return
         if self.boundary is None:
             yield from self.regex.finditer(text, pos, end)
             return
@@ -110,6 +128,22 @@ class Matcher:
                 return
             start = m.start()
             if self._ok(text, start, end):
+                yield m
+                pos = m.end() if m.end() > start else start + 1
+            else:
+                pos = start + 1
+
+    def _screened(self, text: str, pos: int, end: int) -> Iterator[re.Match[str]]:
+        """finditer's matches, the regex tried only where RE2 finds that the widened pattern
+        may start (rule_set.first_start): every place it matches is one of those, so the
+        first that it matches at is the leftmost match."""
+        regex = self.regex
+        while pos <= end:
+            start = first_start(self._screen, text, pos, end)
+            if start is None:
+                return
+            m = regex.match(text, start, end)
+            if m is not None and (self.boundary is None or self._ok(text, start, end)):
                 yield m
                 pos = m.end() if m.end() > start else start + 1
             else:

@@ -3,6 +3,7 @@ everywhere finds."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from harness.detect import DetectContext, detect, detect_many, rule_gate
+from harness.detect import DetectContext, detect, detect_many, detectors, rule_gate
 from harness.detect.detectors import _share, detect_exhaustive
 from harness.detect.frequency import frequency_table
 from harness.detect.fuzzy import FuzzyScreen, _close, _fuzzy_index, fuzzy_hits
@@ -60,6 +61,22 @@ def test_fast_path_equals_every_rule_everywhere_on_stitched_answers() -> None:
     assert sum(bool(detect_exhaustive(t)) for t in texts) > 100  # the mix has findings
     for text in texts:
         assert detect(text) == detect_exhaustive(text), text
+
+
+def test_the_word_gate_alone_equals_every_rule_everywhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without RE2's rule set (google-re2 missing, or an answer that is not ASCII) the word
+    gate chooses the rules: it too finds what trying every rule finds."""
+    gated = dataclasses.replace(detectors._rules(), rule_set=None)
+    monkeypatch.setattr(detectors, "_rules", lambda: gated)
+    texts = [answer_text(a["text"]) for a in ANSWERS] + _mixed(300, seed=13)
+    assert sum(bool(detect_exhaustive(t)) for t in texts) > 200
+    for text in texts:
+        assert detect(text) == detect_exhaustive(text), text
+    for item in ANSWERS:
+        prose, context = answer_text(item["text"]), _context(item)
+        assert detect(prose, context) == detect_exhaustive(prose, context), item["id"]
 
 
 def test_detect_many_equals_detect() -> None:
