@@ -42,7 +42,7 @@ from harness.detect.negation import (
 )
 from harness.detect.prefilter import gate_literals
 from harness.detect.rule_gate import RuleGate
-from harness.detect.rule_set import RuleSet
+from harness.detect.rule_set import RuleSet, rule_set
 
 __all__ = ["detect", "detect_many", "flagged"]
 
@@ -63,13 +63,6 @@ class _Rules:
     owner: tuple[tuple[int, int], ...]  # rule number -> (lexicon index, rule index)
     gate: RuleGate
     rule_set: RuleSet | None  # None without google-re2: the gate alone then
-
-
-def _rule_set(rules: Sequence[PatternRule]) -> RuleSet | None:
-    try:
-        return RuleSet([(rule.regex.body, rule.regex.boundary) for rule in rules])
-    except ImportError:
-        return None
 
 
 @cache
@@ -95,7 +88,8 @@ def _rules() -> _Rules:
         for rule in rules
     ]
     gate = RuleGate(conditions, gates, _share, inside)
-    return _Rules(lexicons, tuple(owner), gate, _rule_set(rules))
+    patterns = [(rule.regex.body, rule.regex.boundary) for rule in rules]
+    return _Rules(lexicons, tuple(owner), gate, rule_set(patterns))
 
 
 def _scan(

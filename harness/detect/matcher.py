@@ -27,7 +27,7 @@ Boundary = Literal["word_boundary", "not_after_word"] | None
 # a search asks RE2 (rule_set.screen) first where its first match may start when the stretch's
 # length times the regex's reaches this: a long alternation with no literal prefix crawls in
 # Python's re, whose cost grows with both, where RE2's grows with the stretch alone
-_SCREEN_WORK = 30_000
+_SCREEN_WORK = 50_000
 _UNBUILT: Any = object()
 _BOUNDARIES: tuple[tuple[str, Boundary], ...] = (
     ("\\b", "word_boundary"),

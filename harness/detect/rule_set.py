@@ -25,13 +25,40 @@ import importlib
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["RuleSet", "first_start", "screen", "widened"]
+__all__ = ["RuleSet", "first_start", "rule_set", "screen", "widened"]
 
 _PARSER: Any = importlib.import_module("re._parser")  # sre_parse, without its deprecation
 _CONSTANTS: Any = importlib.import_module("re._constants")
 _MAXREPEAT = _CONSTANTS.MAXREPEAT
 _IGNORECASE, _DOTALL = 2, 16  # re.IGNORECASE, re.DOTALL
 _RE2_MAX_REPEAT = 1000
+# RE2's memory budget for one automaton, taken as it is used. Its default, 8 MiB, runs out on
+# the longest phrase lists: a regex then logs "DFA out of memory" to stderr and falls back to a
+# slower engine, and a set finds nothing at all. Each state of the automaton holds up to 4 bytes
+# per instruction of the program, and RE2 wants room for 20 states in two thirds of the budget;
+# 600 bytes per instruction leaves four times that.
+_MEMORY = 64 << 20
+_BYTES_PER_INSTRUCTION = 600
+
+
+def _options(program_size: int) -> Any:
+    import re2
+
+    options = re2.Options()
+    options.max_mem = max(_MEMORY, _BYTES_PER_INSTRUCTION * program_size)
+    return options
+
+
+def _compiled(pattern: str) -> Any:
+    """RE2's compiled `pattern` with a budget its program fits (raises re2.error)."""
+    import re2
+
+    found = re2.compile(pattern.encode(), _options(0))
+    if _options(found.programsize).max_mem > _MEMORY:
+        found = re2.compile(pattern.encode(), _options(found.programsize))
+    return found
+
+
 _SPACE = r"\t\n\x{0b}\x{0c}\r\x{1c}-\x{1f} "  # Python's \s on ASCII; RE2's lacks \v, \x1c-\x1f
 _CLASS = {
     "CATEGORY_DIGIT": "0-9",
@@ -174,30 +201,27 @@ def _located(body: str, boundary: str | None) -> str | None:
 class RuleSet:
     """Which of `patterns` (numbered in order) may match in a text; see the module docstring."""
 
-    def __init__(
-        self, patterns: Sequence[tuple[str, str | None]], *, memory: int = 64 << 20
-    ) -> None:
-        """`patterns`: each rule's Matcher body and boundary."""
+    def __init__(self, patterns: Sequence[tuple[str, str | None]]) -> None:
+        """`patterns`: each rule's Matcher body and boundary. Raises re2.error when RE2 cannot
+        take them all as one set."""
         import re2
 
-        options = re2.Options()
-        options.max_mem = memory
-        self._set = re2.Set.SearchSet(options)
+        bodies: list[str] = []
         self._numbers: list[int] = []  # index in the set -> rule number
         always: set[int] = set()
         for number, (pattern, boundary) in enumerate(patterns):
             body = _located(pattern, boundary)
-            if body is None:
+            if body is None or not _compiles(body):
                 always.add(number)
-                continue
-            try:
-                self._set.Add(body)
-            except re2.error:
-                always.add(number)
-                continue
-            self._numbers.append(number)
+            else:
+                bodies.append(body)
+                self._numbers.append(number)
         self.always = frozenset(always)
-        if self._numbers:
+        if bodies:  # the set's budget is sized by the program of all its rules together
+            size = _compiled("|".join(f"(?:{body})" for body in bodies)).programsize
+            self._set = re2.Set.SearchSet(_options(size))
+            for body in bodies:
+                self._set.Add(body)
             self._set.Compile()
 
     def matching(self, text: str) -> set[int] | None:
@@ -211,6 +235,28 @@ class RuleSet:
         return found
 
 
+def rule_set(patterns: Sequence[tuple[str, str | None]]) -> RuleSet | None:
+    """RuleSet(patterns), or None when google-re2 is not installed or cannot take them."""
+    try:
+        import re2
+    except ImportError:
+        return None
+    try:
+        return RuleSet(patterns)
+    except re2.error:
+        return None
+
+
+def _compiles(pattern: str) -> bool:
+    import re2
+
+    try:
+        re2.compile(pattern.encode(), _options(0))
+    except re2.error:
+        return False
+    return True
+
+
 def screen(body: str, boundary: str | None) -> Any:
     """A Matcher's regex widened and compiled by RE2 (for first_start); None when it cannot
     be, or google-re2 is not installed."""
@@ -222,7 +268,7 @@ def screen(body: str, boundary: str | None) -> Any:
     except ImportError:
         return None
     try:
-        return re2.compile(pattern.encode())
+        return _compiled(pattern)
     except re2.error:
         return None
 

@@ -169,3 +169,30 @@ def test_first_start_reads_the_boundary_before_pos() -> None:
     assert first_start(compiled, "ax x", 1, 4) == 3  # "ax": x follows a word character
     assert first_start(compiled, " x", 1, 2) == 1
     assert first_start(compiled, "ax", 1, 2) is None
+
+
+def _long_phrase_list(rng: random.Random) -> tuple[str, list[str]]:
+    def word() -> str:
+        return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9)))
+
+    heads, tails = [word() for _ in range(3000)], [word() for _ in range(800)]
+    pattern = rf"(?<!\w)(?:{'|'.join(heads)})\s+(?:\w+\s+){{0,6}}?(?:{'|'.join(tails)})\b"
+    pool = heads + tails + [word() for _ in range(1000)]
+    return pattern, [" ".join(rng.choice(pool) for _ in range(90)) for _ in range(200)]
+
+
+def test_a_long_phrase_list_gets_the_memory_it_needs(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """RE2's default budget runs out on a list of thousands of phrases: a regex then complains
+    on stderr and slows down, a set finds nothing. Sized by its program, neither happens."""
+    pattern, texts = _long_phrase_list(random.Random(1))
+    m = Matcher.compile(pattern)
+    monkeypatch.setattr(matcher, "_SCREEN_WORK", 10**12)
+    want = [[found.span() for found in m.finditer(t)] for t in texts]
+    monkeypatch.setattr(matcher, "_SCREEN_WORK", 0)
+    assert [[found.span() for found in m.finditer(t)] for t in texts] == want
+    rules = RuleSet([(m.body, m.boundary), (r"never", None)])
+    assert [0 in (rules.matching(t) or ()) for t in texts] == [bool(spans) for spans in want]
+    assert sum(map(bool, want)) > 100
+    assert capfd.readouterr().err == ""
