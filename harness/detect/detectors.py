@@ -156,7 +156,7 @@ def _redirected(text: str, hits: list[Hit], levels: frozenset[str]) -> bool:
         and not r.negated
         and not r.conditional
         and not any(s <= r.start < e for s, e, _ in hits)
-        for r in recommendations(text)
+        for r in recommendations(text, levels)
     )
 
 

@@ -26,6 +26,7 @@ These refinements keep the rule from reading more, or other, advice than the ans
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from harness.detect.condition_cache import compiled_once
@@ -88,10 +89,15 @@ class Recommendation:
     branch: int = -1  # the index of the conditional clause holding it, -1 when unconditional
 
 
-def recommendations(text: str) -> list[Recommendation]:
-    """Every triage recommendation in free text, with its negation and condition."""
+def recommendations(text: str, levels: Collection[str] | None = None) -> list[Recommendation]:
+    """Every triage recommendation in free text, with its negation and condition. With
+    `levels`, none at all unless the text names one of those levels (a quick look first)."""
     text = normalize(text)
     rules = _rules()
+    if levels is not None and all(
+        regex.search(text) is None for level, regex in rules.levels if level in levels
+    ):
+        return []
     found = [
         (level, m.start(), m.end()) for level, regex in rules.levels for m in regex.finditer(text)
     ]
