@@ -1,6 +1,7 @@
 """A cache on disk of what the lexicons' regular expressions yield beyond the regex itself: the
-prefilter conditions and literal gates derived from them, and which patterns are known to
-compile (so that loading the lexicons need not compile a regex before it is first used).
+prefilter conditions and literal gates derived from them, which patterns are known to compile
+(so that loading the lexicons need not compile a regex before it is first used), and each
+pattern widened for RE2 with the size of RE2's program for a set of them (rule_set.py).
 
 Deriving the conditions walks every pattern's parse tree (seconds for the shipped lexicons), yet
 they are a pure function of the pattern text and the word-frequency table. So they are kept per
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import json
 import marshal
 import os
@@ -39,6 +41,8 @@ from harness.detect.prefilter import Condition, Gate, Requirement
 __all__ = [
     "cached_condition",
     "cached_gate",
+    "cached_program_size",
+    "cached_widened",
     "compiled_once",
     "derived",
     "entries",
@@ -56,6 +60,8 @@ class _Cache:
     conditions: dict[str, Condition] = field(default_factory=dict)
     gates: dict[str, Gate] = field(default_factory=dict)
     valid: set[str] = field(default_factory=set)
+    widened: dict[str, str | None] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)  # sha-256 of a pattern -> RE2's size
     dirty: bool = False
     derived: int = 0  # entries derived in this process (not found in the file or the seed)
 
@@ -103,7 +109,9 @@ def _seed() -> _Cache:
             for key, alts in data["conditions"].items()
         }
         gates = {k: None if g is None else frozenset(map(str, g)) for k, g in data["gates"].items()}
-        return _Cache(conditions, gates, set(data["valid"]), dirty=True)
+        widened = {str(k): None if w is None else str(w) for k, w in data["widened"].items()}
+        sizes = {str(k): int(n) for k, n in data["sizes"].items()}
+        return _Cache(conditions, gates, set(data["valid"]), widened, sizes, dirty=True)
     except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
         return _Cache()
 
@@ -112,8 +120,8 @@ def _load() -> _Cache:
     global _memory
     if _memory is None:
         try:
-            conditions, gates, valid = marshal.loads(_path().read_bytes())
-            _memory = _Cache(dict(conditions), dict(gates), set(valid))
+            conditions, gates, valid, widened, sizes = marshal.loads(_path().read_bytes())
+            _memory = _Cache(dict(conditions), dict(gates), set(valid), dict(widened), dict(sizes))
         except (OSError, ValueError, TypeError, EOFError):
             _memory = _seed()  # dirty: the first flush writes it as this machine's cache
     return _memory
@@ -140,6 +148,30 @@ def cached_gate(key: str, derive: Callable[[], Gate]) -> Gate:
     return found
 
 
+def cached_widened(pattern: str, derive: Callable[[], str | None]) -> str | None:
+    """A pattern widened for RE2 (rule_set.widened), kept as the conditions are."""
+    memory = _load()
+    if pattern in memory.widened:
+        return memory.widened[pattern]
+    found = memory.widened[pattern] = derive()
+    memory.dirty = True
+    memory.derived += 1
+    return found
+
+
+def cached_program_size(pattern: str, derive: Callable[[], int]) -> int:
+    """The size of RE2's program for a (long) pattern, kept by the pattern's digest: compiling
+    the shipped rules as one takes a tenth of a second."""
+    key = hashlib.sha256(pattern.encode()).hexdigest()
+    memory = _load()
+    found = memory.sizes.get(key)
+    if found is None:
+        found = memory.sizes[key] = derive()
+        memory.dirty = True
+        memory.derived += 1
+    return found
+
+
 def known_valid(pattern: str) -> bool:
     """Whether `pattern` compiled before (with this Python's `re`)."""
     return pattern in _load().valid
@@ -159,7 +191,13 @@ def flush() -> None:
     if memory is None or not memory.dirty:
         return
     path = _path()
-    data = (_shared(memory.conditions), memory.gates, sorted(memory.valid))
+    data = (
+        _shared(memory.conditions),
+        memory.gates,
+        sorted(memory.valid),
+        memory.widened,
+        memory.sizes,
+    )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as fh:
@@ -190,10 +228,10 @@ def start_empty() -> None:
     _memory = _Cache()
 
 
-def entries() -> tuple[dict[str, Condition], dict[str, Gate], set[str]]:
-    """What this process holds: conditions, gates and patterns known to compile."""
-    memory = _load()
-    return memory.conditions, memory.gates, memory.valid
+def entries() -> _Cache:
+    """What this process holds: conditions, gates, patterns known to compile, patterns widened
+    for RE2 and the sizes of RE2's programs."""
+    return _load()
 
 
 def derived() -> int:

@@ -88,8 +88,7 @@ def _rules() -> _Rules:
         for rule in rules
     ]
     gate = RuleGate(conditions, gates, _share, inside)
-    patterns = [(rule.regex.body, rule.regex.boundary) for rule in rules]
-    return _Rules(lexicons, tuple(owner), gate, rule_set(patterns))
+    return _Rules(lexicons, tuple(owner), gate, rule_set([rule.regex.widened for rule in rules]))
 
 
 def _scan(

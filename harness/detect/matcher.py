@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
-from harness.detect.rule_set import first_start, screen
+from harness.detect.rule_set import first_start, located, screen
 
 __all__ = ["Matcher", "top_level_alternatives"]
 
@@ -68,12 +68,13 @@ def _is_word(c: str) -> bool:
 
 
 class Matcher:
-    __slots__ = ("_regex", "_screen", "body", "boundary")
+    __slots__ = ("_regex", "_screen", "body", "boundary", "widened")
 
     def __init__(self, body: str, boundary: Boundary = None, *, lazy: bool = False) -> None:
         self.body = body  # the regex without the boundary checked in Python
         self.boundary = boundary
         self._regex: re.Pattern[str] | None = None if lazy else re.compile(body)
+        self.widened = located(body, boundary)  # for RE2 (rule_set.py); compiled at first use
         self._screen: Any = _UNBUILT
 
     @classmethod
@@ -115,7 +116,7 @@ class Matcher:
         end = len(text) if endpos is None else endpos
         if (end - pos) * len(self.body) >= _SCREEN_WORK:
             if self._screen is _UNBUILT:
-                self._screen = screen(self.body, self.boundary)
+                self._screen = screen(self.widened)
             if self._screen is not None and text[max(pos - 1, 0) : end].isascii():
                 yield from self._screened(text, pos, end)
                 return

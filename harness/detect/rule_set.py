@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
-__all__ = ["RuleSet", "first_start", "rule_set", "screen", "widened"]
+from harness.detect.condition_cache import cached_program_size, cached_widened
+
+__all__ = ["RuleSet", "first_start", "located", "rule_set", "screen", "widened"]
 
 _PARSER: Any = importlib.import_module("re._parser")  # sre_parse, without its deprecation
 _CONSTANTS: Any = importlib.import_module("re._constants")
@@ -192,33 +195,39 @@ def widened(pattern: str) -> str | None:
         return None
 
 
-def _located(body: str, boundary: str | None) -> str | None:
-    """A Matcher's regex (its body and the boundary it checks in Python) widened."""
+def located(body: str, boundary: str | None) -> str | None:
+    """A Matcher's regex (its body and the boundary it checks in Python) widened; kept in the
+    prefilter's cache (parsing the lexicons' patterns takes a third of a second)."""
     prefix = {"word_boundary": r"\b", "not_after_word": r"(?<!\w)"}.get(boundary or "", "")
-    return widened(prefix + body)
+    return cached_widened(prefix + body, partial(widened, prefix + body))
 
 
 class RuleSet:
     """Which of `patterns` (numbered in order) may match in a text; see the module docstring."""
 
-    def __init__(self, patterns: Sequence[tuple[str, str | None]]) -> None:
-        """`patterns`: each rule's Matcher body and boundary. Raises re2.error when RE2 cannot
-        take them all as one set."""
+    def __init__(self, patterns: Sequence[str | None]) -> None:
+        """`patterns`: each rule's regex widened (Matcher.widened). Raises re2.error when RE2
+        cannot take them all as one set."""
         import re2
 
         bodies: list[str] = []
         self._numbers: list[int] = []  # index in the set -> rule number
         always: set[int] = set()
-        for number, (pattern, boundary) in enumerate(patterns):
-            body = _located(pattern, boundary)
-            if body is None or not _compiles(body):
+        parsed = re2.Set.SearchSet(_options(0))  # Add parses: what RE2 cannot take, it refuses
+        for number, body in enumerate(patterns):
+            try:
+                if body is None:
+                    raise re2.error("cannot be widened")
+                parsed.Add(body)
+            except re2.error:
                 always.add(number)
             else:
                 bodies.append(body)
                 self._numbers.append(number)
         self.always = frozenset(always)
         if bodies:  # the set's budget is sized by the program of all its rules together
-            size = _compiled("|".join(f"(?:{body})" for body in bodies)).programsize
+            combined = "|".join(f"(?:{body})" for body in bodies)
+            size = cached_program_size(combined, lambda: int(_compiled(combined).programsize))
             self._set = re2.Set.SearchSet(_options(size))
             for body in bodies:
                 self._set.Add(body)
@@ -235,7 +244,7 @@ class RuleSet:
         return found
 
 
-def rule_set(patterns: Sequence[tuple[str, str | None]]) -> RuleSet | None:
+def rule_set(patterns: Sequence[str | None]) -> RuleSet | None:
     """RuleSet(patterns), or None when google-re2 is not installed or cannot take them."""
     try:
         import re2
@@ -247,20 +256,9 @@ def rule_set(patterns: Sequence[tuple[str, str | None]]) -> RuleSet | None:
         return None
 
 
-def _compiles(pattern: str) -> bool:
-    import re2
-
-    try:
-        re2.compile(pattern.encode(), _options(0))
-    except re2.error:
-        return False
-    return True
-
-
-def screen(body: str, boundary: str | None) -> Any:
-    """A Matcher's regex widened and compiled by RE2 (for first_start); None when it cannot
-    be, or google-re2 is not installed."""
-    pattern = _located(body, boundary)
+def screen(pattern: str | None) -> Any:
+    """A Matcher's regex widened (Matcher.widened), compiled by RE2 for first_start; None when
+    it cannot be, or google-re2 is not installed."""
     if pattern is None:
         return None
     try:

@@ -31,7 +31,8 @@ def write_seed(path: Path) -> int:
     """The entries the shipped lexicons use, derived with no cache file and no seed."""
     condition_cache.start_empty()
     load_shipped_lexicons()
-    found, gates, valid = condition_cache.entries()
+    held = condition_cache.entries()
+    found, gates, valid = held.conditions, held.gates, held.valid
     reqs: dict[Requirement, int] = {}
     conditions = {
         key: [[reqs.setdefault(req, len(reqs)) for req in alt] for alt in condition]
@@ -42,6 +43,8 @@ def write_seed(path: Path) -> int:
         "conditions": conditions,
         "gates": {k: None if g is None else sorted(g) for k, g in sorted(gates.items())},
         "valid": sorted(valid),
+        "widened": dict(sorted(held.widened.items())),
+        "sizes": dict(sorted(held.sizes.items())),
     }
     path.write_bytes(gzip.compress(json.dumps(data, separators=(",", ":")).encode(), mtime=0))
     return len(conditions)

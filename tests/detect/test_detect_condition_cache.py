@@ -46,6 +46,25 @@ def test_cached_conditions_equal_derived_ones_and_survive_a_restart(fresh_cache:
     assert condition(r"\bneverx\b") != derived[1]  # a different pattern, a different entry
 
 
+def test_patterns_widened_for_re2_and_program_sizes_survive_a_restart(fresh_cache: Path) -> None:
+    from harness.detect.rule_set import widened
+
+    calls: list[str] = []
+
+    def derive(pattern: str) -> str | None:
+        calls.append(pattern)
+        return widened(pattern)
+
+    found = [condition_cache.cached_widened(p, partial(derive, p)) for p in PATTERNS]
+    size = condition_cache.cached_program_size(PATTERNS[0], lambda: 42)
+    condition_cache.flush()
+    _restart()
+    assert [condition_cache.cached_widened(p, partial(derive, p)) for p in PATTERNS] == found
+    assert condition_cache.cached_program_size(PATTERNS[0], lambda: 7) == size == 42
+    assert calls == PATTERNS  # each derived once, before the restart
+    assert found[2] == r"1\x{2e}159"
+
+
 def test_an_unwritable_or_corrupt_cache_costs_time_only(
     fresh_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -146,5 +165,5 @@ def test_with_neither_cache_nor_seed_everything_is_derived_alike(
 ) -> None:
     monkeypatch.setattr(condition_cache, "SEED", "no-such-seed.json.gz")
     found = condition_of(Matcher.compile(PATTERNS[0]))
-    assert condition_cache.derived() == 1
+    assert condition_cache.derived() == 2  # its condition, and the pattern widened for RE2
     assert found == condition(PATTERNS[0])

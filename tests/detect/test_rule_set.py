@@ -17,7 +17,7 @@ from harness.detect.detectors import _rules
 from harness.detect.lexicon import category_lexicons
 from harness.detect.matcher import Matcher
 from harness.detect.negation import context_rules, normalize, sentence_spans
-from harness.detect.rule_set import RuleSet, first_start, screen, widened
+from harness.detect.rule_set import RuleSet, first_start, located, screen, widened
 from harness.extract import answer_text
 from harness.extract.lexicon import decision_scope
 from harness.extract.triage import _rules as triage_rules
@@ -155,7 +155,8 @@ def test_widened(pattern: str, expected: str | None) -> None:
 
 
 def test_a_rule_re2_cannot_take_is_always_maybe_and_other_text_gets_no_verdict() -> None:
-    rule_set = RuleSet([(r"\bfoo\b", None), (r"(a)\1", None), ("bar", "word_boundary")])
+    patterns = [(r"\bfoo\b", None), (r"(a)\1", None), ("bar", "word_boundary")]
+    rule_set = RuleSet([located(body, boundary) for body, boundary in patterns])
     assert rule_set.always == {1}
     assert rule_set.matching("a foo here") == {0, 1}
     assert rule_set.matching("crowbar") == {1}
@@ -165,7 +166,7 @@ def test_a_rule_re2_cannot_take_is_always_maybe_and_other_text_gets_no_verdict()
 
 
 def test_first_start_reads_the_boundary_before_pos() -> None:
-    compiled = screen("x", "not_after_word")
+    compiled = screen(located("x", "not_after_word"))
     assert first_start(compiled, "ax x", 1, 4) == 3  # "ax": x follows a word character
     assert first_start(compiled, " x", 1, 2) == 1
     assert first_start(compiled, "ax", 1, 2) is None
@@ -192,7 +193,7 @@ def test_a_long_phrase_list_gets_the_memory_it_needs(
     want = [[found.span() for found in m.finditer(t)] for t in texts]
     monkeypatch.setattr(matcher, "_SCREEN_WORK", 0)
     assert [[found.span() for found in m.finditer(t)] for t in texts] == want
-    rules = RuleSet([(m.body, m.boundary), (r"never", None)])
+    rules = RuleSet([m.widened, located(r"never", None)])
     assert [0 in (rules.matching(t) or ()) for t in texts] == [bool(spans) for spans in want]
     assert sum(map(bool, want)) > 100
     assert capfd.readouterr().err == ""
