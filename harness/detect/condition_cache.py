@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 _Load = TypeVar("_Load", bound=Callable[..., Any])
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -127,49 +128,36 @@ def _load() -> _Cache:
     return _memory
 
 
-def cached_condition(key: str, derive: Callable[[], Condition]) -> Condition:
+def _kept(table: Callable[[_Cache], dict[str, _T]], key: str, derive: Callable[[], _T]) -> _T:
+    """`key`'s entry in one of the cache's tables, derived and added when missing."""
     memory = _load()
-    found = memory.conditions.get(key)
-    if found is None:
-        found = memory.conditions[key] = derive()
-        memory.dirty = True
-        memory.derived += 1
+    entries = table(memory)
+    if key in entries:
+        return entries[key]
+    found = entries[key] = derive()
+    memory.dirty = True
+    memory.derived += 1
     return found
+
+
+def cached_condition(key: str, derive: Callable[[], Condition]) -> Condition:
+    return _kept(lambda m: m.conditions, key, derive)
 
 
 def cached_gate(key: str, derive: Callable[[], Gate]) -> Gate:
     """A literal gate (prefilter.gate_literals) kept as the conditions are."""
-    memory = _load()
-    if key in memory.gates:
-        return memory.gates[key]
-    found = memory.gates[key] = derive()
-    memory.dirty = True
-    memory.derived += 1
-    return found
+    return _kept(lambda m: m.gates, key, derive)
 
 
 def cached_widened(pattern: str, derive: Callable[[], str | None]) -> str | None:
     """A pattern widened for RE2 (rule_set.widened), kept as the conditions are."""
-    memory = _load()
-    if pattern in memory.widened:
-        return memory.widened[pattern]
-    found = memory.widened[pattern] = derive()
-    memory.dirty = True
-    memory.derived += 1
-    return found
+    return _kept(lambda m: m.widened, pattern, derive)
 
 
 def cached_program_size(pattern: str, derive: Callable[[], int]) -> int:
     """The size of RE2's program for a (long) pattern, kept by the pattern's digest: compiling
     the shipped rules as one takes a tenth of a second."""
-    key = hashlib.sha256(pattern.encode()).hexdigest()
-    memory = _load()
-    found = memory.sizes.get(key)
-    if found is None:
-        found = memory.sizes[key] = derive()
-        memory.dirty = True
-        memory.derived += 1
-    return found
+    return _kept(lambda m: m.sizes, hashlib.sha256(pattern.encode()).hexdigest(), derive)
 
 
 def known_valid(pattern: str) -> bool:
