@@ -187,9 +187,13 @@ def _item(op: Any, av: Any, flags: int) -> str:
 
 
 def widened(pattern: str) -> str | None:
-    """`pattern` as an RE2 pattern that matches wherever it does (None: cannot be widened)."""
+    """`pattern` as an RE2 pattern that matches wherever it does. None: it cannot be widened,
+    or it may match the empty string (Python's re has its own rules for the match after an
+    empty one, which a screened search would have to copy)."""
     try:
         parsed = _PARSER.parse(pattern)
+        if parsed.getwidth()[0] == 0:
+            return None
         return _sequence(parsed, parsed.state.flags)
     except (Unsupported, KeyError):
         return None

@@ -148,6 +148,8 @@ def test_sentences_start_and_end_where_a_word_boundary_reads_alike() -> None:
         (r"(a)\1", None),  # a back-reference: RE2 has none
         (r"[^\S]", None),  # RE2's \S holds more than Python's: its complement less
         (r"a{1001}", None),
+        (r"(?:foo)?", None),  # may match nothing: left to Python's re
+        (r"a|b*", None),
     ],
 )
 def test_widened(pattern: str, expected: str | None) -> None:
