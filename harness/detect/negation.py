@@ -23,6 +23,7 @@ from harness.detect.lexicon import (
 )
 from harness.detect.matcher import Matcher
 from harness.detect.rule_gate import RuleGate
+from harness.detect.rule_set import RuleSet, rule_set
 from harness.errors import InputError
 
 __all__ = [
@@ -171,6 +172,8 @@ class ContextRules:
     # the words each trigger group (numbered as `triggers`, the pseudo-triggers last) needs:
     # a sentence is searched only for the groups its words allow
     index: RuleGate | None = None
+    # the same question put to RE2 (rule_set.py), for ASCII sentences: which groups may match
+    rule_set: RuleSet | None = None
 
     def extended(self, pseudo: Matcher | None, triggers: tuple[TriggerRule, ...]) -> ContextRules:
         """These rules with other pseudo-triggers and triggers (a caller's additions), the word
@@ -180,13 +183,22 @@ class ContextRules:
             pseudo=pseudo,
             triggers=triggers,
             index=_index(triggers, pseudo),
+            rule_set=_rule_set(triggers, pseudo),
         )
 
     def allowed(self, sentence: str) -> set[int]:
         """The trigger groups (and the pseudo-triggers, numbered last) to seek in a sentence."""
+        if self.rule_set is not None:
+            maybe = self.rule_set.matching(sentence)
+            if maybe is not None:
+                return maybe
         if self.index is None:
             return set(range(len(self.triggers) + 1))
         return self.index.allowed(set(sentence.split()))
+
+
+def _rule_set(triggers: tuple[TriggerRule, ...], pseudo: Matcher | None) -> RuleSet | None:
+    return rule_set([t.regex.widened for t in triggers] + ([pseudo.widened] if pseudo else []))
 
 
 def _index(triggers: tuple[TriggerRule, ...], pseudo: Matcher | None) -> RuleGate:
@@ -226,6 +238,7 @@ def context_rules() -> ContextRules:
         pseudo=pseudo_matcher,
         triggers=tuple(triggers),
         index=_index(tuple(triggers), pseudo_matcher),
+        rule_set=_rule_set(tuple(triggers), pseudo_matcher),
     )
 
 

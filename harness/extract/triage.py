@@ -91,7 +91,8 @@ class Recommendation:
 
 def recommendations(text: str, levels: Collection[str] | None = None) -> list[Recommendation]:
     """Every triage recommendation in free text, with its negation and condition. With
-    `levels`, none at all unless the text names one of those levels (a quick look first)."""
+    `levels`, only those of these levels (the others still decide which of them stand), and a
+    quick look first whether the text names one at all."""
     text = normalize(text)
     rules = _rules()
     if levels is not None and all(
@@ -105,6 +106,8 @@ def recommendations(text: str, levels: Collection[str] | None = None) -> list[Re
     found = _own(text, found, rules.delegated)
     if found and rules.declined is not None and rules.declined.search(text) is not None:
         found = [f for f in found if f[0] in _ESCALATED]
+    if levels is not None:
+        found = [f for f in found if f[0] in levels]
     if not found:
         return []
     context = Context(text, decision_scope().context)

@@ -199,3 +199,21 @@ def test_a_long_phrase_list_gets_the_memory_it_needs(
     assert [0 in (rules.matching(t) or ()) for t in texts] == [bool(spans) for spans in want]
     assert sum(map(bool, want)) > 100
     assert capfd.readouterr().err == ""
+
+
+def test_the_trigger_set_names_every_trigger_group_that_matches_in_a_sentence() -> None:
+    """Negation and hedge triggers are sought in a sentence only in the groups RE2 names
+    (ContextRules.allowed): every group whose regex matches there, pseudo-triggers last."""
+    for rules in (context_rules(), decision_scope().context):
+        assert rules.rule_set is not None
+        groups = [t.regex for t in rules.triggers] + ([rules.pseudo] if rules.pseudo else [])
+        matched = 0
+        for text in _texts(200, seed=6):
+            for start, end in sentence_spans(text):
+                sentence = text[start:end]
+                allowed = rules.allowed(sentence)
+                for number, group in enumerate(groups):
+                    if next(group.finditer(text, start, end), None) is not None:
+                        matched += 1
+                        assert number in allowed, (number, sentence)
+        assert matched > 300
