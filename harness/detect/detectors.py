@@ -20,6 +20,7 @@ then need nothing more, and the rest try only those rules.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
@@ -221,6 +222,22 @@ def _detect(
     return findings
 
 
+def _sentences_to_try(rules: _Rules, number: int, scopes: Context) -> list[Span]:
+    """The sentences holding a place where RE2 finds that the rule may start (all of them when
+    it cannot say)."""
+    i, j = rules.owner[number]
+    starts = rules.lexicons[i].rules[j].regex.starts(scopes.text)
+    if starts is None:
+        return scopes.sentences
+    sentences, first = scopes.sentences, scopes.sentence_starts
+    found: list[Span] = []
+    for start in starts:
+        k = bisect_right(first, start) - 1
+        if k >= 0 and start < sentences[k][1] and (not found or found[-1] != sentences[k]):
+            found.append(sentences[k])
+    return found
+
+
 def _rule_findings(
     text: str, context: DetectContext | None, triage: str | None, exhaustive: bool
 ) -> list[Finding]:
@@ -238,7 +255,7 @@ def _rule_findings(
         if context is None and not maybe and not may_misspell:
             return []
         scopes = Context(norm)
-        windows = {number: scopes.sentences for number in maybe}
+        windows = {number: _sentences_to_try(rules, number, scopes) for number in maybe}
         fuzzy = fuzzy_hits(norm) if may_misspell else {}
     else:
         # each piece's words (a piece is whole sentences) tell which rules to try in its

@@ -150,6 +150,25 @@ class Matcher:
             else:
                 pos = start + 1
 
+    def starts(self, text: str) -> Iterator[int] | None:
+        """Every place in an ASCII text where RE2 finds that the widened pattern may start, in
+        order: each match of the regex in a stretch of the text starts at one of them (see
+        rule_set.py for the edges of the stretch). None when there is no screen."""
+        if self._screen is _UNBUILT:
+            self._screen = screen(self.widened)
+        if self._screen is None:
+            return None
+        return self._starts(text)
+
+    def _starts(self, text: str) -> Iterator[int]:
+        pos, end = 0, len(text)
+        while pos <= end:
+            start = first_start(self._screen, text, pos, end)
+            if start is None:
+                return
+            yield start
+            pos = start + 1
+
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         return next(self.finditer(text, pos, endpos), None)
 

@@ -274,7 +274,7 @@ class Context:
         return [span for run in self._runs for span in sentences_between(text, *run)]
 
     @cached_property
-    def _sentence_starts(self) -> list[int]:
+    def sentence_starts(self) -> list[int]:
         return [s for s, _ in self.sentences]
 
     @cached_property
@@ -353,7 +353,7 @@ class Context:
     def _triggers_near(self, anchor: int) -> list[_Trigger]:
         """Triggers of the anchor's sentence and the next ("... less pain. This is a myth."); of
         the next, a trigger that governs forward only cannot reach back to the anchor."""
-        i = max(bisect_right(self._sentence_starts, anchor) - 1, 0)
+        i = max(bisect_right(self.sentence_starts, anchor) - 1, 0)
         near = self._triggers_in(i, True) + self._triggers_in(i, False)
         if i + 1 < len(self.sentences):
             near += self._triggers_in(i + 1, False)

@@ -217,3 +217,21 @@ def test_the_trigger_set_names_every_trigger_group_that_matches_in_a_sentence() 
                         matched += 1
                         assert number in allowed, (number, sentence)
         assert matched > 300
+
+
+def test_every_match_in_a_sentence_starts_where_re2_says_a_match_may() -> None:
+    """The detectors try a rule only in the sentences holding one of Matcher.starts: every
+    match of every rule, sentence by sentence, starts at one of them."""
+    rules = [rule for lex in category_lexicons() for rule in lex.rules]
+    texts = [t for t in _texts(200, seed=12) if t.isascii()]
+    matched = 0
+    for rule in rules:
+        for text in texts:
+            starts = rule.regex.starts(text)
+            assert starts is not None, rule.id
+            places = set(starts)
+            for start, end in sentence_spans(text):
+                for found in rule.regex.finditer(text, start, end):
+                    matched += 1
+                    assert found.start() in places, (rule.id, text[start:end])
+    assert matched > 300
