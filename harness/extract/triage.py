@@ -168,16 +168,18 @@ def _decided(
     sentences = sentence_spans(text)
     open_: list[tuple[int, int]] = []
     for i, (s, e) in enumerate(sentences):
-        if _holds(rules.undecided, text, s, e):
+        # a sentence without a recommendation can only open those before it (either way)
+        holds_one = any(s <= f[1] < e for f in found)
+        if holds_one and _holds(rules.undecided, text, s, e):
             open_.append((s, e))
         if _holds(rules.either_way, text, s, e):
             # "Either way is reasonable." leaves open the options before it, in its paragraph
             # (or in its own sentence), if they are of different levels: a choice between two
             # medicines or two clinics of one level leaves the level decided
-            start = s if any(s <= f[1] < e for f in found) else _paragraph_start(text, sentences, i)
+            start = s if holds_one else _paragraph_start(text, sentences, i)
             if len({f[0] for f in found if start <= f[1] < e}) > 1:
                 open_.append((start, e))
-        if rules.described is not None:
+        if holds_one and rules.described is not None:
             open_.extend(
                 (cs, ce)
                 for cs, ce in _clauses(text, s, e)
