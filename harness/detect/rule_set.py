@@ -10,8 +10,8 @@ ASCII characters Python counts as space beyond RE2's, and "not after a word char
 what can only start with one is written as the word boundary it is. Word boundaries stay
 (without them RE2 is forty times slower); they read the same in ASCII text. So a screen can
 only say "maybe" where the rule says no, never the reverse. Text that is not ASCII is left to
-Python's re, and a pattern RE2 cannot take (a back-reference, a repetition past 1,000) is
-always "maybe".
+Python's re, and so is a pattern that may match the empty string or that RE2 cannot take (a
+back-reference, a repetition past 1,000): for a RuleSet, such a rule is always "maybe".
 
 A RuleSet searches a whole answer for what the detectors seek sentence by sentence. A word
 boundary at a sentence's edge reads as it does in the whole text because no sentence starts
@@ -22,6 +22,7 @@ test holds it).
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -33,7 +34,7 @@ __all__ = ["RuleSet", "first_start", "located", "rule_set", "screen", "widened"]
 _PARSER: Any = importlib.import_module("re._parser")  # sre_parse, without its deprecation
 _CONSTANTS: Any = importlib.import_module("re._constants")
 _MAXREPEAT = _CONSTANTS.MAXREPEAT
-_IGNORECASE, _DOTALL = 2, 16  # re.IGNORECASE, re.DOTALL
+_IGNORECASE, _DOTALL = int(re.IGNORECASE), int(re.DOTALL)
 _RE2_MAX_REPEAT = 1000
 # RE2's memory budget for one automaton, taken as it is used. Its default, 8 MiB, runs out on
 # the longest phrase lists: a regex then logs "DFA out of memory" to stderr and falls back to a
@@ -217,17 +218,13 @@ class RuleSet:
         bodies: list[str] = []
         self._numbers: list[int] = []  # index in the set -> rule number
         always: set[int] = set()
-        parsed = re2.Set.SearchSet(_options(0))  # Add parses: what RE2 cannot take, it refuses
+        parser = re2.Set.SearchSet(_options(0))  # Add parses: what RE2 cannot take, it refuses
         for number, body in enumerate(patterns):
-            try:
-                if body is None:
-                    raise re2.error("cannot be widened")
-                parsed.Add(body)
-            except re2.error:
-                always.add(number)
-            else:
+            if body is not None and _takes(parser, body):
                 bodies.append(body)
                 self._numbers.append(number)
+            else:
+                always.add(number)
         self.always = frozenset(always)
         if bodies:  # the set's budget is sized by the program of all its rules together
             combined = "|".join(f"(?:{body})" for body in bodies)
@@ -246,6 +243,16 @@ class RuleSet:
             numbers = self._numbers
             found.update(numbers[i] for i in self._set.Match(text) or ())
         return found
+
+
+def _takes(parser: Any, pattern: str) -> bool:
+    import re2
+
+    try:
+        parser.Add(pattern)
+    except re2.error:
+        return False
+    return True
 
 
 def rule_set(patterns: Sequence[str | None]) -> RuleSet | None:
