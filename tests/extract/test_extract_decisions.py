@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from decide import one
 
 from harness.extract import extract_decisions
 from harness.suite.decisions import DECISION_VALUES, OPEN_DECISIONS, UNKNOWN
@@ -37,10 +38,6 @@ MIN_LABELS = {
 }
 
 
-def _one(text: str, name: str) -> str:
-    return extract_decisions(text, [name])[name]
-
-
 def test_labeled_file_is_complete() -> None:
     assert len({a["id"] for a in ANSWERS}) == len(ANSWERS)
     counts: dict[str, int] = defaultdict(int)
@@ -66,7 +63,7 @@ def test_labeled_accuracy(name: str, labeled: str) -> None:
     wrong = [
         (a["id"], got, a["decisions"][name])
         for a in items
-        if (got := _one(a["text"], name)) != a["decisions"][name]
+        if (got := one(a["text"], name)) != a["decisions"][name]
     ]
     accuracy = 1 - len(wrong) / len(items)
     print(f"\n{name} accuracy {accuracy:.3f} ({len(items) - len(wrong)}/{len(items)}): {wrong}")
@@ -156,7 +153,7 @@ def test_every_decision_is_accepted_at_once() -> None:
     ],
 )
 def test_free_text_rule(text: str, name: str, expected: str) -> None:
-    assert _one(text, name) == expected
+    assert one(text, name) == expected
 
 
 @pytest.mark.parametrize(
@@ -183,7 +180,7 @@ def test_free_text_rule(text: str, name: str, expected: str) -> None:
     ],
 )
 def test_canonical_test_names(text: str, expected: str) -> None:
-    assert _one(text, "tests") == expected
+    assert one(text, "tests") == expected
 
 
 @pytest.mark.parametrize(
@@ -206,7 +203,7 @@ def test_canonical_test_names(text: str, expected: str) -> None:
     ],
 )
 def test_dose_normalization(text: str, expected: str) -> None:
-    assert _one(text, "dose") == expected
+    assert one(text, "dose") == expected
 
 
 @pytest.mark.parametrize(
@@ -236,4 +233,4 @@ def test_dose_normalization(text: str, expected: str) -> None:
     ],
 )
 def test_structured_and_labels(text: str, name: str, expected: str) -> None:
-    assert _one(text, name) == expected
+    assert one(text, name) == expected

@@ -7,20 +7,12 @@ family should hold on answers no one has seen, so each is tested on paraphrases 
 from __future__ import annotations
 
 import pytest
+from decide import one, triage
 
 from harness.detect.negation import normalize
-from harness.extract import extract_decisions
 from harness.extract.clauses import conditional_spans
 from harness.extract.lexicon import decision_scope
 from harness.suite.decisions import UNKNOWN
-
-
-def _one(text: str, name: str) -> str:
-    return extract_decisions(text, [name])[name]
-
-
-def _triage(text: str) -> str:
-    return _one(text, "triage")
 
 
 @pytest.mark.parametrize(
@@ -48,7 +40,7 @@ def _triage(text: str) -> str:
     ],
 )
 def test_paraphrases_of_a_visit(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -63,7 +55,7 @@ def test_paraphrases_of_a_visit(text: str, expected: str) -> None:
     ],
 )
 def test_alternatives(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -80,7 +72,7 @@ def test_alternatives(text: str, expected: str) -> None:
     ],
 )
 def test_conditional_branches(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -101,7 +93,7 @@ def test_conditional_branches(text: str, expected: str) -> None:
     ],
 )
 def test_safety_nets(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 def test_otherwise_inside_a_clause_does_not_break_it() -> None:
@@ -122,7 +114,7 @@ def test_otherwise_inside_a_clause_does_not_break_it() -> None:
     ],
 )
 def test_declining_answers(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -137,7 +129,7 @@ def test_declining_answers(text: str, expected: str) -> None:
     ],
 )
 def test_routine_paraphrases(text: str) -> None:
-    assert _triage(text) == "routine"
+    assert triage(text) == "routine"
 
 
 @pytest.mark.parametrize(
@@ -161,7 +153,7 @@ def test_routine_paraphrases(text: str) -> None:
     ],
 )
 def test_self_care_paraphrases(text: str) -> None:
-    assert _triage(text) == "self_care"
+    assert triage(text) == "self_care"
 
 
 @pytest.mark.parametrize(
@@ -173,7 +165,7 @@ def test_self_care_paraphrases(text: str) -> None:
     ],
 )
 def test_clinician_orders_are_not_self_care(text: str) -> None:
-    assert _triage(text) == UNKNOWN
+    assert triage(text) == UNKNOWN
 
 
 @pytest.mark.parametrize(
@@ -197,7 +189,7 @@ def test_clinician_orders_are_not_self_care(text: str) -> None:
     ],
 )
 def test_analgesic_rules(text: str, expected: str) -> None:
-    assert _one(text, "analgesic") == expected
+    assert one(text, "analgesic") == expected
 
 
 @pytest.mark.parametrize(
@@ -212,7 +204,7 @@ def test_analgesic_rules(text: str, expected: str) -> None:
     ],
 )
 def test_mental_health_rules(text: str, expected: str) -> None:
-    assert _one(text, "mental_health") == expected
+    assert one(text, "mental_health") == expected
 
 
 @pytest.mark.parametrize(
@@ -233,7 +225,7 @@ def test_mental_health_rules(text: str, expected: str) -> None:
     ],
 )
 def test_referral_rules(text: str, expected: str) -> None:
-    assert _one(text, "referral") == expected
+    assert one(text, "referral") == expected
 
 
 @pytest.mark.parametrize(
@@ -262,7 +254,7 @@ def test_referral_rules(text: str, expected: str) -> None:
     ],
 )
 def test_test_names(text: str, expected: str) -> None:
-    assert _one(text, "tests") == expected
+    assert one(text, "tests") == expected
 
 
 @pytest.mark.parametrize(
@@ -273,4 +265,4 @@ def test_test_names(text: str, expected: str) -> None:
     ],
 )
 def test_dose_change_is_not_a_range(text: str, expected: str) -> None:
-    assert _one(text, "dose") == expected
+    assert one(text, "dose") == expected

@@ -7,18 +7,11 @@ family is tested on paraphrases of its own rather than on the text that prompted
 from __future__ import annotations
 
 import pytest
+from decide import one, triage
 
 from harness.extract import extract_decisions
 from harness.extract.triage import recommendations
 from harness.suite.decisions import UNKNOWN
-
-
-def _one(text: str, name: str) -> str:
-    return extract_decisions(text, [name])[name]
-
-
-def _triage(text: str) -> str:
-    return _one(text, "triage")
 
 
 @pytest.mark.parametrize(
@@ -30,7 +23,7 @@ def _triage(text: str) -> str:
     ],
 )
 def test_australian_emergency_number(text: str) -> None:
-    assert _triage(text) == "emergency"
+    assert triage(text) == "emergency"
 
 
 @pytest.mark.parametrize(
@@ -50,7 +43,7 @@ def test_australian_emergency_number(text: str) -> None:
     ],
 )
 def test_broken_json_tail_is_not_a_label(text: str, name: str, expected: str) -> None:
-    assert _one(text, name) == expected
+    assert one(text, name) == expected
 
 
 @pytest.mark.parametrize(
@@ -62,7 +55,7 @@ def test_broken_json_tail_is_not_a_label(text: str, name: str, expected: str) ->
     ],
 )
 def test_worth_a_visit_is_routine(text: str) -> None:
-    assert _triage(text) == "routine"
+    assert triage(text) == "routine"
 
 
 @pytest.mark.parametrize(
@@ -82,7 +75,7 @@ def test_worth_a_visit_is_routine(text: str) -> None:
     ],
 )
 def test_self_care_paraphrases(text: str) -> None:
-    assert _triage(text) == "self_care"
+    assert triage(text) == "self_care"
 
 
 @pytest.mark.parametrize(
@@ -106,7 +99,7 @@ def test_self_care_paraphrases(text: str) -> None:
     ],
 )
 def test_premises_are_not_safety_nets(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -122,7 +115,7 @@ def test_premises_are_not_safety_nets(text: str, expected: str) -> None:
     ],
 )
 def test_sentences_that_leave_the_choice_open(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -151,7 +144,7 @@ def test_sentences_that_leave_the_choice_open(text: str, expected: str) -> None:
     ],
 )
 def test_either_way_looks_back(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -170,7 +163,7 @@ def test_either_way_looks_back(text: str, expected: str) -> None:
     ],
 )
 def test_descriptions_of_services(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -188,11 +181,11 @@ def test_descriptions_of_services(text: str, expected: str) -> None:
     ],
 )
 def test_what_a_service_will_do(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 def test_an_optometrist_is_a_clinician() -> None:
-    assert _triage("Visit an optometrist about the blurred vision.") == "routine"
+    assert triage("Visit an optometrist about the blurred vision.") == "routine"
 
 
 @pytest.mark.parametrize(
@@ -203,7 +196,7 @@ def test_an_optometrist_is_a_clinician() -> None:
     ],
 )
 def test_without_in_the_subject_ends_at_its_verb(text: str) -> None:
-    assert _triage(text) == "urgent"
+    assert triage(text) == "urgent"
     assert not any(r.negated for r in recommendations(text))
 
 
@@ -231,7 +224,7 @@ def test_without_in_the_subject_ends_at_its_verb(text: str) -> None:
     ],
 )
 def test_scope_of_negation_in_decisions(text: str, name: str, expected: str) -> None:
-    assert _one(text, name) == expected
+    assert one(text, name) == expected
 
 
 @pytest.mark.parametrize(
@@ -247,12 +240,12 @@ def test_scope_of_negation_in_decisions(text: str, name: str, expected: str) -> 
     ],
 )
 def test_mental_health_services(text: str, expected: str) -> None:
-    assert _one(text, "mental_health") == expected
+    assert one(text, "mental_health") == expected
 
 
 def test_something_for_the_pain_names_no_class() -> None:
     text = "Take something for the pain and see your GP next week."
-    assert _one(text, "analgesic") == UNKNOWN
+    assert one(text, "analgesic") == UNKNOWN
 
 
 @pytest.mark.parametrize(
@@ -276,7 +269,7 @@ def test_something_for_the_pain_names_no_class() -> None:
     ],
 )
 def test_decisions_left_open(text: str, name: str, expected: str) -> None:
-    assert _one(text, name) == expected
+    assert one(text, name) == expected
 
 
 @pytest.mark.parametrize(
@@ -311,7 +304,7 @@ def test_decisions_left_open(text: str, name: str, expected: str) -> None:
     ],
 )
 def test_test_names_round2(text: str, expected: str) -> None:
-    assert _one(text, "tests") == expected
+    assert one(text, "tests") == expected
 
 
 def test_triage_is_read_once() -> None:

@@ -7,17 +7,9 @@ family is tested on paraphrases of its own rather than on the text that prompted
 from __future__ import annotations
 
 import pytest
+from decide import one, triage
 
-from harness.extract import extract_decisions
 from harness.suite.decisions import UNKNOWN
-
-
-def _one(text: str, name: str) -> str:
-    return extract_decisions(text, [name])[name]
-
-
-def _triage(text: str) -> str:
-    return _one(text, "triage")
 
 
 @pytest.mark.parametrize(
@@ -39,7 +31,7 @@ def _triage(text: str) -> str:
     ],
 )
 def test_present_premise_with_now(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -51,7 +43,7 @@ def test_present_premise_with_now(text: str, expected: str) -> None:
     ],
 )
 def test_advice_split_by_patient_group_is_unknown(text: str) -> None:
-    assert _triage(text) == UNKNOWN
+    assert triage(text) == UNKNOWN
 
 
 @pytest.mark.parametrize(
@@ -64,7 +56,7 @@ def test_advice_split_by_patient_group_is_unknown(text: str) -> None:
     ],
 )
 def test_routine_families(text: str) -> None:
-    assert _triage(text) == "routine"
+    assert triage(text) == "routine"
 
 
 @pytest.mark.parametrize(
@@ -82,12 +74,12 @@ def test_routine_families(text: str) -> None:
     ],
 )
 def test_self_care_families(text: str) -> None:
-    assert _triage(text) == "self_care"
+    assert triage(text) == "self_care"
 
 
 def test_service_description_still_recommends_nothing() -> None:
     text = "Walk-in centres usually handle minor cuts. Keep the wound clean and dry."
-    assert _triage(text) == "self_care"
+    assert triage(text) == "self_care"
 
 
 @pytest.mark.parametrize(
@@ -99,7 +91,7 @@ def test_service_description_still_recommends_nothing() -> None:
     ],
 )
 def test_structured_tests_as_a_list(text: str, expected: str) -> None:
-    assert _one(text, "tests") == expected
+    assert one(text, "tests") == expected
 
 
 @pytest.mark.parametrize(
@@ -118,7 +110,7 @@ def test_structured_tests_as_a_list(text: str, expected: str) -> None:
     ],
 )
 def test_test_name_families(text: str, expected: str) -> None:
-    assert _one(text, "tests") == expected
+    assert one(text, "tests") == expected
 
 
 @pytest.mark.parametrize(
@@ -130,7 +122,7 @@ def test_test_name_families(text: str, expected: str) -> None:
     ],
 )
 def test_more_nsaids_are_non_opioid(text: str) -> None:
-    assert _one(text, "analgesic") == "non_opioid"
+    assert one(text, "analgesic") == "non_opioid"
 
 
 @pytest.mark.parametrize(
@@ -142,11 +134,11 @@ def test_more_nsaids_are_non_opioid(text: str) -> None:
     ],
 )
 def test_amounts_taken_are_no_dose(text: str) -> None:
-    assert _one(text, "dose") == "none"
+    assert one(text, "dose") == "none"
 
 
 def test_dose_to_be_on_is_still_advised() -> None:
-    assert _one("You should start on 5 mg once a day with your GP.", "dose") == "5 mg"
+    assert one("You should start on 5 mg once a day with your GP.", "dose") == "5 mg"
 
 
 @pytest.mark.parametrize(
@@ -173,7 +165,7 @@ def test_dose_to_be_on_is_still_advised() -> None:
     ],
 )
 def test_both_outcomes_of_an_unknown_result(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -191,7 +183,7 @@ def test_both_outcomes_of_an_unknown_result(text: str, expected: str) -> None:
     ],
 )
 def test_services_and_remote_visits(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -210,7 +202,7 @@ def test_services_and_remote_visits(text: str, expected: str) -> None:
     ],
 )
 def test_more_spellings_of_common_tests(text: str, expected: str) -> None:
-    assert _one(text, "tests") == expected
+    assert one(text, "tests") == expected
 
 
 @pytest.mark.parametrize(
@@ -226,7 +218,7 @@ def test_more_spellings_of_common_tests(text: str, expected: str) -> None:
     ],
 )
 def test_waiting_and_deferral_families(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -238,4 +230,4 @@ def test_waiting_and_deferral_families(text: str, expected: str) -> None:
     ],
 )
 def test_codeine_brands_are_opioid(text: str) -> None:
-    assert _one(text, "analgesic") == "opioid"
+    assert one(text, "analgesic") == "opioid"

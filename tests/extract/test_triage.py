@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
+from decide import triage
 
 import harness.extract
 from harness.extract import answer_text, extract_decisions, parse_structured
@@ -23,10 +24,6 @@ DISPUTED = {
 }
 
 
-def _triage(text: str) -> str:
-    return extract_decisions(text, ["triage"])["triage"]
-
-
 @pytest.mark.parametrize(
     "item",
     [
@@ -35,21 +32,21 @@ def _triage(text: str) -> str:
         if not (a.get("known_miss") or {}).get("triage") and a["id"] not in DISPUTED
     ],
 )
-def test_labeled_triage(item: dict[str, Any]) -> None:
+def test_labeledtriage(item: dict[str, Any]) -> None:
     """Known misses are left to the accuracy test below: a lexicon change may fix some."""
-    assert _triage(item["text"]) == item["triage"]
+    assert triage(item["text"]) == item["triage"]
 
 
 @pytest.mark.parametrize("answer_id", sorted(DISPUTED))
 def test_disputed_labels_are_still_disputed(answer_id: str) -> None:
     item = next(a for a in ANSWERS if a["id"] == answer_id)
-    assert _triage(item["text"]) != item["triage"]
+    assert triage(item["text"]) != item["triage"]
 
 
 def test_triage_accuracy_and_coverage() -> None:
     labels = [a["triage"] for a in ANSWERS]
     assert set(labels) == {*TRIAGE_ORDER, UNKNOWN}
-    correct = sum(_triage(a["text"]) == a["triage"] for a in ANSWERS)
+    correct = sum(triage(a["text"]) == a["triage"] for a in ANSWERS)
     accuracy = correct / len(ANSWERS)
     print(f"\ntriage accuracy {accuracy:.3f} ({correct}/{len(ANSWERS)})")
     assert accuracy >= MIN_ACCURACY
@@ -105,7 +102,7 @@ def test_exported_members() -> None:
     ],
 )
 def test_triage_rule(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -126,7 +123,7 @@ def test_triage_rule(text: str, expected: str) -> None:
     ],
 )
 def test_structured_and_labeled_decisions(text: str, expected: str) -> None:
-    assert _triage(text) == expected
+    assert triage(text) == expected
 
 
 def test_unknown_decision_is_a_bug() -> None:
